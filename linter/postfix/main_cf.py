@@ -1,0 +1,117 @@
+"""main.cf: a lossless tree of ``name = value`` parameters.
+
+Follows Postfix's reading of main.cf: a ``#`` later in a line is part of
+the value, the name ends at the first ``=``, blanks around it and at the
+end of the value are trimmed, the last definition of a name wins, and a
+line without ``=`` makes Postfix refuse the whole file (recorded here as a
+diagnostic; reading goes on).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linter.diagnostics import Diagnostic
+from linter.postfix.syntax import (
+    BLANKS, LogicalText, Node, NodeKind, decode, group_nodes, serialize, split_lines,
+)
+
+
+@dataclass
+class Parameter:
+    """One ``name = value`` logical line of main.cf."""
+
+    name: str
+    raw: str          # the value as Postfix reads it, continuation lines joined
+    line: int         # where the name starts
+    column: int
+    value_line: int   # where the value starts (the '=' line when empty)
+    value_column: int
+    node: Node
+
+
+@dataclass
+class MainCf:
+    path: str
+    nodes: list[Node]
+    parameters: list[Parameter] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def serialize(self) -> str:
+        return serialize(self.nodes)
+
+    def definitions(self) -> dict[str, Parameter]:
+        """The parameter that is in force for each name (the last one)."""
+        return {param.name: param for param in self.parameters}
+
+
+def parse_main_cf(data: bytes | str, path: str = "main.cf") -> MainCf:
+    text, diagnostics = decode(data, path)
+    main = MainCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
+    seen: dict[str, Parameter] = {}
+    for node in main.nodes:
+        if node.kind is NodeKind.STRAY:
+            first = node.lines[0]
+            main.diagnostics.append(Diagnostic(
+                path, first.number, 1, "warning", "parse-error",
+                "logical line must not start with whitespace: ignored by Postfix"))
+        elif node.kind is NodeKind.ENTRY:
+            param = _parameter(node, path, main.diagnostics)
+            if param is None:
+                continue
+            earlier = seen.get(param.name)
+            if earlier is not None:
+                main.diagnostics.append(Diagnostic(
+                    path, param.line, param.column, "warning", "duplicate-parameter",
+                    f"{param.name} is set again; this overrides the value at "
+                    f"{path}:{earlier.line} ({param.name} = {earlier.raw})"))
+            seen[param.name] = param
+            main.parameters.append(param)
+    return main
+
+
+def join_logical(text: str) -> str:
+    """Join continuation pieces the way Postfix's values read: trimmed pieces
+    separated by one blank."""
+    pieces = (piece.strip(BLANKS) for piece in text.split("\n"))
+    return " ".join(piece for piece in pieces if piece)
+
+
+def _parameter(node: Node, path: str, diagnostics: list[Diagnostic]) -> Parameter | None:
+    logical = LogicalText(node.logical_lines)
+    text = logical.text
+    equals = text.find("=")
+    line, column = logical.position(0)
+    if equals < 0:
+        diagnostics.append(Diagnostic(
+            path, line, column, "error", "parse-error",
+            f"missing '=' after attribute name: {_excerpt(text)!r} "
+            "(Postfix refuses to read this file)"))
+        return None
+    name = text[:equals].strip(BLANKS)
+    if not name:
+        diagnostics.append(Diagnostic(
+            path, line, column, "error", "parse-error",
+            f"missing attribute name: {_excerpt(text)!r} "
+            "(Postfix refuses to read this file)"))
+        return None
+    if any(char in BLANKS for char in name):
+        diagnostics.append(Diagnostic(
+            path, line, column, "error", "parse-error",
+            f"missing '=' after attribute name: {_excerpt(text)!r} "
+            "(Postfix refuses to read this file)"))
+        return None
+    value_offset = equals + 1
+    while value_offset < len(text) and text[value_offset] in BLANKS:
+        value_offset += 1
+    value_line, value_column = logical.position(min(value_offset, len(text)))
+    if value_offset >= len(text):
+        value_line, value_column = logical.position(equals)
+        value_column += 1
+    return Parameter(name, join_logical(text[equals + 1:]), line, column,
+                     value_line, value_column, node)
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    first = text.split("\n", 1)[0]
+    return first if len(first) <= limit else first[:limit] + "..."

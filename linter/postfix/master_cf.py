@@ -1,0 +1,230 @@
+"""master.cf: a lossless tree of service entries and their ``-o`` options.
+
+Each entry has the eight fields ``master`` reads (service, type, private,
+unpriv, chroot, wakeup, maxproc, command) and the command's arguments.
+What ``master`` would refuse (field count, type, y/n values, a private
+inet service) and what smtpd would refuse at start-up (``-o name = value``,
+stray arguments) become diagnostics; reading goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from linter.diagnostics import Diagnostic
+from linter.postfix.syntax import (
+    BLANKS, LogicalText, Node, NodeKind, Token, decode, group_nodes, serialize, split_lines,
+)
+
+SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
+FIELD_NAMES = ("service", "type", "private", "unpriv", "chroot", "wakeup", "maxproc", "command")
+YES_NO_FIELDS = ("private", "unpriv", "chroot")
+# Daemons whose command line takes options only: a stray word stops them.
+# pipe, spawn and unknown commands use their remaining words as arguments.
+OPTION_ONLY_DAEMONS = frozenset({
+    "smtpd", "postscreen", "tlsproxy", "dnsblog", "cleanup", "qmgr", "oqmgr",
+    "smtp", "lmtp", "local", "virtual", "error", "discard", "bounce", "trivial-rewrite",
+    "pickup", "showq", "flush", "anvil", "scache", "verify", "proxymap", "tlsmgr",
+    "postlogd",
+})
+
+
+@dataclass
+class Override:
+    """One ``-o name=value`` option of an entry."""
+
+    name: str
+    raw: str
+    line: int
+    column: int
+    # postconf -P stops reading options at the first malformed word; smtpd
+    # refuses to start instead. Options after it are hidden from postconf.
+    postconf_visible: bool = True
+
+
+@dataclass
+class Service:
+    """One master.cf entry."""
+
+    node: Node
+    fields: list[Token]
+    arguments: list[Token] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    valid: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.fields[0].text
+
+    @property
+    def type(self) -> str:
+        return self.fields[1].text if len(self.fields) > 1 else ""
+
+    @property
+    def line(self) -> int:
+        return self.fields[0].line
+
+    @property
+    def command(self) -> str:
+        if len(self.fields) < 8:
+            return ""
+        return self.fields[7].text.rsplit("/", 1)[-1]
+
+    @property
+    def key(self) -> str:
+        """The ``name/type`` that postconf -P and -M use."""
+        return f"{self.name}/{self.type}"
+
+    def field_value(self, name: str) -> str:
+        index = FIELD_NAMES.index(name)
+        return self.fields[index].text if index < len(self.fields) else ""
+
+    def override_map(self) -> dict[str, Override]:
+        """The override in force for each name (the last ``-o`` wins)."""
+        return {override.name: override for override in self.overrides}
+
+
+@dataclass
+class MasterCf:
+    path: str
+    nodes: list[Node]
+    services: list[Service] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def serialize(self) -> str:
+        return serialize(self.nodes)
+
+
+def parse_master_cf(data: bytes | str, path: str = "master.cf") -> MasterCf:
+    text, diagnostics = decode(data, path)
+    master = MasterCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
+    for node in master.nodes:
+        if node.kind is NodeKind.STRAY:
+            master.diagnostics.append(Diagnostic(
+                path, node.first_line, 1, "warning", "parse-error",
+                "logical line must not start with whitespace: ignored by Postfix"))
+        elif node.kind is NodeKind.ENTRY:
+            master.services.append(_service(node, path, master.diagnostics))
+    return master
+
+
+def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service:
+    tokens = LogicalText(node.logical_lines).tokens(braces=True)
+    service = Service(node, tokens[:8], tokens[8:])
+
+    def refuse(token: Token, message: str, code: str = "master-entry-invalid") -> None:
+        service.valid = False
+        diagnostics.append(Diagnostic(path, token.line, token.column, "error", code, message))
+
+    if len(tokens) < 8:
+        refuse(tokens[-1], f"entry {service.name!r} has {len(tokens)} fields; master.cf "
+                           f"entries need 8 ({' '.join(FIELD_NAMES)}): master refuses it")
+        return service
+    _check_fields(service, refuse)
+    _read_arguments(service, path, diagnostics)
+    return service
+
+
+def _check_fields(service: Service, refuse) -> None:
+    type_token = service.fields[1]
+    if type_token.text not in SERVICE_TYPES:
+        refuse(type_token, f"invalid type field {type_token.text!r} in service "
+                           f"{service.name!r}: expected one of {', '.join(SERVICE_TYPES)}")
+    for name in YES_NO_FIELDS:
+        token = service.fields[FIELD_NAMES.index(name)]
+        if token.text not in ("y", "n", "-"):
+            refuse(token, f"invalid {name} field {token.text!r} in service "
+                          f"{service.key}: expected y, n or -")
+    private = service.fields[2]
+    if service.type == "inet" and private.text in ("y", "-"):
+        refuse(private, f"{service.key}: inet service cannot be private "
+                        f"(private field is {private.text!r}; use n)")
+    wakeup = service.fields[5]
+    if not re.fullmatch(r"-|\d+\??", wakeup.text):
+        refuse(wakeup, f"invalid wakeup field {wakeup.text!r} in service {service.key}: "
+                       "expected a number, a number followed by ?, or -")
+    maxproc = service.fields[6]
+    if not re.fullmatch(r"-|\d+", maxproc.text):
+        refuse(maxproc, f"invalid maxproc field {maxproc.text!r} in service {service.key}: "
+                        "expected a number or -")
+
+
+def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) -> None:
+    """Collect ``-o`` overrides the way postconf and smtpd read them."""
+    option_only = service.command in OPTION_ONLY_DAEMONS
+    visible = True
+    words = service.arguments
+    index = 0
+
+    def broken(token: Token, message: str) -> None:
+        diagnostics.append(Diagnostic(path, token.line, token.column, "error",
+                                      "master-option-syntax", f"{service.key}: {message}"))
+
+    while index < len(words):
+        word = words[index]
+        if word.text == "-o" or (word.text.startswith("-o") and len(word.text) > 2):
+            if word.text == "-o":
+                if index + 1 >= len(words):
+                    broken(word, "-o without a name=value argument: smtpd refuses to start")
+                    return
+                value_token = words[index + 1]
+                option = value_token.text
+                index += 2
+            else:
+                value_token = word
+                option = word.text[2:]
+                index += 1
+            override, problem = _split_option(option, value_token)
+            if override is None:
+                index = _skip_detached_value(option, words, index)
+                broken(value_token, problem)
+                visible = False
+                continue
+            override.postconf_visible = visible
+            service.overrides.append(override)
+            continue
+        if word.text.startswith("-"):
+            index += 1  # another daemon option such as -v or -D
+            continue
+        if not option_only:
+            return  # the command's own arguments: pipe argv=..., spawn, ...
+        broken(word, f"stray argument {word.text!r}{_stray_hint(service)}: smtpd refuses "
+                     "to start, and postconf -P silently drops it and every later -o")
+        visible = False
+        index += 1
+
+
+def _skip_detached_value(option: str, words: list[Token], index: int) -> int:
+    """After ``-o name`` with no '=', step over a detached ``= value`` or
+    ``=value``: it belongs to the same mistake and is reported with it."""
+    if "=" in option or index >= len(words) or not words[index].text.startswith("="):
+        return index
+    if words[index].text == "=" and index + 1 < len(words):
+        return index + 2
+    return index + 1
+
+
+def _stray_hint(service: Service) -> str:
+    if service.overrides and service.overrides[-1].raw.endswith(","):
+        last = service.overrides[-1]
+        return (f" (the list in -o {last.name}={last.raw} is cut at the blank: write it "
+                f"without blanks, or as -o {{ {last.name} = ... }})")
+    return ""
+
+
+def _split_option(option: str, token: Token) -> tuple[Override | None, str]:
+    if option.startswith("{"):
+        if not option.endswith("}"):
+            return None, f"unclosed '{{' in -o {option!r}: smtpd refuses to start"
+        option = option[1:-1].strip(BLANKS)
+    equals = option.find("=")
+    if equals < 0:
+        return None, (f"-o {option} has no '=': smtpd refuses to start, and postconf -P "
+                      "silently drops it and every later -o (write -o name=value without "
+                      "blanks around '=', or -o { name = value })")
+    name = option[:equals].strip(BLANKS)
+    if not name or any(char in BLANKS for char in name):
+        return None, f"-o {option!r} has no valid parameter name: smtpd refuses to start"
+    value = " ".join(piece.strip(BLANKS) for piece in option[equals + 1:].split("\n"))
+    return Override(name, value.strip(BLANKS), token.line, token.column), ""

@@ -1,0 +1,331 @@
+"""Effective settings: what main.cf and each master.cf service really mean.
+
+smtpd starts from Postfix's defaults, reads main.cf, applies the service's
+``-o`` overrides, and only then expands ``$name`` references. So a main.cf
+value that refers to an overridden name follows the override in that
+service (``postconf -Px`` does not show this; smtpd does it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from linter.diagnostics import Diagnostic
+from linter.postfix.expand import Expander, Expansion, compatibility_key
+from linter.postfix.main_cf import MainCf, Parameter
+from linter.postfix.master_cf import MasterCf, Override, Service
+from linter.postfix.params import DEFAULT_VERSION, ParameterData, parameter_data
+from linter.postfix.ports import ROLE_BY_PORT, Listener, known_tcp_ports, listener
+
+TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a raw value was written: main.cf, a master.cf -o, or a default."""
+
+    kind: str          # "main", "master" or "default"
+    path: str = ""
+    line: int = 0
+    column: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.kind == "default":
+            return "default"
+        return f"{_basename(self.path)}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One parameter's effective value in one context."""
+
+    name: str
+    raw: str
+    source: Source
+    expansion: Expansion
+
+    @property
+    def value(self) -> str:
+        return self.expansion.value
+
+    @property
+    def known(self) -> bool:
+        """False when the value depends on something that cannot be known."""
+        return self.expansion.known
+
+
+class Context:
+    """A parameter table (defaults, main.cf, then -o overrides) and its
+    expansion, as one Postfix process sees it."""
+
+    def __init__(self, data: ParameterData, main: dict[str, Parameter], main_path: str,
+                 overrides: dict[str, Override] | None = None, master_path: str = "",
+                 extra: dict[str, str] | None = None, host_values: dict[str, str] | None = None):
+        self._data = data
+        self._main = main
+        self._main_path = main_path
+        self._overrides = overrides or {}
+        self._master_path = master_path
+        self._extra = extra or {}
+        self._host_values = host_values or {}
+        unknown = frozenset(name for name in data.host_derived if name not in self._host_values)
+        self._expander = Expander(self.raw_value, data.raw, unknown)
+        self._cache: dict[str, Setting] = {}
+
+    def raw_value(self, name: str) -> str | None:
+        if name in self._overrides:
+            return self._overrides[name].raw
+        if name in self._main:
+            return self._main[name].raw
+        if name in self._extra:
+            return self._extra[name]
+        if name in self._host_values:
+            return self._host_values[name]
+        return self._data.defaults.get(name)
+
+    def source(self, name: str) -> Source:
+        if name in self._overrides:
+            override = self._overrides[name]
+            return Source("master", self._master_path, override.line, override.column)
+        if name in self._main:
+            param = self._main[name]
+            return Source("main", self._main_path, param.line, param.column)
+        return Source("default")
+
+    def is_defined(self, name: str) -> bool:
+        return self.raw_value(name) is not None
+
+    def setting(self, name: str) -> Setting | None:
+        """The effective setting of ``name``, or None when nothing defines it."""
+        if name not in self._cache:
+            raw = self.raw_value(name)
+            if raw is None:
+                return None
+            self._cache[name] = Setting(name, raw, self.source(name),
+                                        self._expander.expand_name(name))
+        return self._cache[name]
+
+    def value(self, name: str) -> str:
+        setting = self.setting(name)
+        return setting.value if setting else ""
+
+    def expand(self, text: str) -> Expansion:
+        return self._expander.expand(text)
+
+
+@dataclass
+class ServiceView:
+    """A master.cf service with the settings its daemon really runs with."""
+
+    service: Service
+    context: Context
+    listener: Listener | None
+    role: str | None   # mx, submission, submissions, other; None if not smtpd
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    @property
+    def label(self) -> str:
+        """``submission (master.cf:14)``: how findings name a service."""
+        return f"{self.service.name} ({_basename(self.context._master_path)}:{self.service.line})"
+
+    def setting(self, name: str) -> Setting | None:
+        return self.context.setting(name)
+
+    def value(self, name: str) -> str:
+        return self.context.value(name)
+
+    @cached_property
+    def tls(self) -> str | None:
+        """wrapper, required, optional or none; None when not knowable."""
+        return tls_mode(self.context)
+
+    @property
+    def tls_required(self) -> bool:
+        return self.tls in ("wrapper", "required")
+
+    @property
+    def protocols_parameter(self) -> str:
+        """Required TLS switches smtpd to the *mandatory* protocol list."""
+        return "smtpd_tls_mandatory_protocols" if self.tls_required else "smtpd_tls_protocols"
+
+    @property
+    def ciphers_parameter(self) -> str:
+        return "smtpd_tls_mandatory_ciphers" if self.tls_required else "smtpd_tls_ciphers"
+
+    @property
+    def auth_only(self) -> bool | None:
+        if self.tls_required:
+            return True
+        return parse_bool(self.value("smtpd_tls_auth_only"))
+
+
+@dataclass
+class Configuration:
+    """A main.cf/master.cf pair resolved against one Postfix version."""
+
+    main: MainCf | None
+    master: MasterCf | None
+    data: ParameterData
+    context: Context
+    services: list[ServiceView] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return self.data.version
+
+    def smtpd_services(self) -> list[ServiceView]:
+        return [view for view in self.services if view.role is not None]
+
+    def by_role(self, role: str) -> list[ServiceView]:
+        return [view for view in self.services if view.role == role]
+
+
+def resolve(main: MainCf | None, master: MasterCf | None, version: str = DEFAULT_VERSION,
+            host_values: dict[str, str] | None = None) -> Configuration:
+    data = parameter_data(version)
+    main_defs = main.definitions() if main else {}
+    main_path = main.path if main else "main.cf"
+    master_path = master.path if master else "master.cf"
+    context = Context(data, main_defs, main_path, host_values=host_values)
+    config = Configuration(main, master, data, context)
+    config.diagnostics.extend(main.diagnostics if main else [])
+    config.diagnostics.extend(master.diagnostics if master else [])
+    known = known_tcp_ports(context.value("known_tcp_ports"))
+    services = master.services if master else []
+    postscreen_on_25 = any(_is_postscreen_mx(service, known) for service in services)
+    for service in services:
+        service_context = Context(
+            data, main_defs, main_path, service.override_map(), master_path,
+            extra={"service_name": service.name}, host_values=host_values)
+        where = listener(service.name, known) if service.type == "inet" else None
+        config.services.append(ServiceView(
+            service, service_context, where, _role(service, where, postscreen_on_25)))
+    config.diagnostics.extend(_duplicate_services(config.services, master_path))
+    config.diagnostics.extend(_expansion_problems(config))
+    return config
+
+
+def _role(service: Service, where: Listener | None, postscreen_on_25: bool) -> str | None:
+    if service.command != "smtpd" or not service.valid:
+        return None
+    if service.type == "pass":
+        return "mx" if postscreen_on_25 else "other"
+    if service.type != "inet" or where is None:
+        return None
+    return ROLE_BY_PORT.get(where.port, "other")
+
+
+def _is_postscreen_mx(service: Service, known: dict[str, int]) -> bool:
+    return (service.type == "inet" and service.command == "postscreen"
+            and listener(service.name, known).port == 25)
+
+
+def _duplicate_services(views: list[ServiceView], path: str) -> list[Diagnostic]:
+    """master uses the last of two entries for one listener, and warns."""
+    diagnostics = []
+    seen: dict[tuple, ServiceView] = {}
+    for view in views:
+        if not view.service.valid:
+            continue
+        if view.listener is not None and view.listener.port is not None:
+            key = ("inet", view.listener.host, view.listener.port)
+        else:
+            key = (view.service.type, view.service.name)
+        earlier = seen.get(key)
+        if earlier is not None:
+            where = (f"port {view.listener.port}" if key[0] == "inet" and len(key) == 3
+                     else view.service.key)
+            first = view.service.fields[0]
+            diagnostics.append(Diagnostic(
+                path, first.line, first.column, "error", "duplicate-service",
+                f"{view.service.key} duplicates {earlier.service.key} "
+                f"({_basename(path)}:{earlier.service.line}): both define {where}; "
+                f"master uses only this later entry"))
+        seen[key] = view
+    return diagnostics
+
+
+def _expansion_problems(config: Configuration) -> list[Diagnostic]:
+    """Undefined names and macro errors, located where the value is written."""
+    diagnostics = []
+    overridden = {override.name for view in config.services
+                  for override in view.service.overrides}
+    main_params = config.main.definitions() if config.main else {}
+    for name, param in main_params.items():
+        setting = config.context.setting(name)
+        if setting is None or name in config.data.raw:
+            continue
+        undefined = setting.expansion.undefined - overridden
+        diagnostics.extend(_report(config.main.path, param.value_line, param.value_column,
+                                   name, setting.expansion, undefined))
+    for view in config.services:
+        for override in view.service.override_map().values():
+            setting = view.setting(override.name)
+            if setting is None or override.name in config.data.raw:
+                continue
+            diagnostics.extend(_report(config.master.path, override.line, override.column,
+                                       f"{view.service.key}: {override.name}",
+                                       setting.expansion, setting.expansion.undefined))
+    return diagnostics
+
+
+def _report(path: str, line: int, column: int, what: str, expansion: Expansion,
+            undefined: set[str]) -> list[Diagnostic]:
+    found = [Diagnostic(path, line, column, "error", "invalid-parameter-value",
+                        f"{what}: {error}") for error in expansion.errors]
+    found.extend(Diagnostic(path, line, column, "error", "undefined-parameter",
+                            f"{what} refers to ${name}, which is never defined: "
+                            "Postfix expands it to an empty value")
+                 for name in sorted(undefined))
+    return found
+
+
+def parse_bool(value: str) -> bool | None:
+    """Postfix booleans are yes/no (any case); anything else is fatal."""
+    lowered = value.strip().lower()
+    return {"yes": True, "no": False}.get(lowered)
+
+
+def tls_mode(context: Context) -> str | None:
+    """TLS as smtpd.c derives it from wrappermode, level, and the obsolete
+    use_tls/enforce_tls pair (consulted only when the level is empty)."""
+    wrapper = context.setting("smtpd_tls_wrappermode")
+    if wrapper is None or not wrapper.known:
+        return None
+    wrapped = parse_bool(wrapper.value)
+    if wrapped is None:
+        return None
+    if wrapped:
+        return "wrapper"
+    level = context.setting("smtpd_tls_security_level")
+    if level is None or not level.known:
+        return None
+    level_value = level.value.strip().lower()
+    if level_value:
+        if level_value not in TLS_LEVELS:
+            return None
+        return {"none": "none", "may": "optional"}.get(level_value, "required")
+    enforce = parse_bool(context.value("smtpd_enforce_tls"))
+    use = parse_bool(context.value("smtpd_use_tls"))
+    if enforce is None or use is None:
+        return None
+    return "required" if enforce else "optional" if use else "none"
+
+
+def compatibility_level(context: Context) -> tuple[int, int, int]:
+    return compatibility_key(context.value("compatibility_level")) or (0, 0, 0)
+
+
+def chroot_default(context: Context) -> str:
+    """The ``-`` chroot field means n from compatibility level 1 on, y below."""
+    return "n" if compatibility_level(context) >= (1, 0, 0) else "y"
+
+
+def _basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1] if path else path

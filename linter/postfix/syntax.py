@@ -1,0 +1,214 @@
+"""Lossless line structure shared by main.cf and master.cf.
+
+Both files follow Postfix's ``readlline`` rules: a line whose first
+non-blank character is ``#`` is a comment, a blank line is ignored, and a
+line that starts with whitespace continues the logical line before it
+(comment and blank lines inside a continuation do not end it). The nodes
+here keep every byte, so ``serialize(parse(text)) == text`` and later
+stages can edit the tree in place to apply fixes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import Enum
+
+from linter.diagnostics import Diagnostic
+
+# Bytes that are not UTF-8 survive a round trip as lone surrogates.
+ENCODING_ERRORS = "surrogateescape"
+BLANKS = " \t\r\n\f\v"
+
+
+@dataclass
+class Line:
+    """One physical line: its text without the end-of-line, and that end."""
+
+    number: int
+    text: str
+    eol: str
+
+    @property
+    def content(self) -> str:
+        """The text with a trailing CR (of a CRLF file) removed."""
+        return self.text[:-1] if self.text.endswith("\r") else self.text
+
+
+class NodeKind(Enum):
+    BLANK = "blank"
+    COMMENT = "comment"
+    ENTRY = "entry"        # a logical line: a parameter or a master.cf entry
+    STRAY = "stray"        # a logical line that starts with whitespace
+
+
+@dataclass
+class Node:
+    """A run of physical lines that belong together.
+
+    An ENTRY or STRAY node holds its first line, its continuation lines and
+    any comment or blank lines between them; ``logical_lines`` are the lines
+    that carry text for Postfix.
+    """
+
+    kind: NodeKind
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def logical_lines(self) -> list[Line]:
+        return [line for line in self.lines if line_kind(line.text) is NodeKind.ENTRY
+                or line_kind(line.text) is NodeKind.STRAY]
+
+    def text(self) -> str:
+        return "".join(line.text + line.eol for line in self.lines)
+
+
+def line_kind(text: str) -> NodeKind:
+    """Classify one physical line the way readlline does."""
+    stripped = text.strip(BLANKS)
+    if not stripped:
+        return NodeKind.BLANK
+    if stripped.startswith("#"):
+        return NodeKind.COMMENT
+    if text[0] in BLANKS:
+        return NodeKind.STRAY  # a continuation, or stray at the start
+    return NodeKind.ENTRY
+
+
+def decode(data: bytes | str, path: str) -> tuple[str, list[Diagnostic]]:
+    """Decode file bytes losslessly, reporting invalid UTF-8 or binary input."""
+    if isinstance(data, str):
+        text = data
+        raw = None
+    else:
+        raw = data
+        text = data.decode("utf-8", ENCODING_ERRORS)
+    diagnostics = []
+    bad = _first_bad_byte(raw) if raw is not None else None
+    if bad is not None:
+        line, column = _position(raw[:bad].decode("utf-8", ENCODING_ERRORS))
+        diagnostics.append(Diagnostic(path, line, column, "error", "parse-error",
+                                      "file is not valid UTF-8"))
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _position(text[:nul])
+        diagnostics.append(Diagnostic(path, line, column, "error", "parse-error",
+                                      "file contains a NUL byte: binary input?"))
+    return text, diagnostics
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", ENCODING_ERRORS)
+
+
+def _first_bad_byte(data: bytes) -> int | None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start
+    return None
+
+
+def _position(prefix: str) -> tuple[int, int]:
+    line = prefix.count("\n") + 1
+    column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+    return line, column
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on LF only (as Postfix does), keeping each line's ending."""
+    lines = []
+    start = 0
+    number = 1
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            lines.append(Line(number, text[start:], ""))
+            break
+        lines.append(Line(number, text[start:end], "\n"))
+        start = end + 1
+        number += 1
+    return lines
+
+
+def group_nodes(lines: list[Line]) -> list[Node]:
+    """Group physical lines into top-level nodes following readlline."""
+    nodes: list[Node] = []
+    current: Node | None = None   # the entry that continuation lines extend
+    pending: list[Line] = []      # comments/blanks that may sit inside it
+    for line in lines:
+        kind = line_kind(line.text)
+        if kind in (NodeKind.BLANK, NodeKind.COMMENT):
+            pending.append(line)
+            continue
+        if kind is NodeKind.STRAY and current is not None:
+            current.lines.extend(pending)
+            current.lines.append(line)
+            pending = []
+            continue
+        nodes.extend(_trivia(pending))
+        pending = []
+        current = Node(kind, [line])
+        nodes.append(current)
+    nodes.extend(_trivia(pending))
+    return nodes
+
+
+def _trivia(lines: list[Line]) -> list[Node]:
+    return [Node(line_kind(line.text), [line]) for line in lines]
+
+
+def serialize(nodes: list[Node]) -> str:
+    return "".join(node.text() for node in nodes)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a logical line, with the position of its first character."""
+
+    text: str
+    line: int
+    column: int
+
+
+class LogicalText:
+    """The text lines of one logical line, joined by newlines, with a map
+    from offsets back to (line, column) in the file."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.text = "\n".join(line.content for line in lines)
+        self._starts = []
+        offset = 0
+        for line in lines:
+            self._starts.append(offset)
+            offset += len(line.content) + 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self._starts, offset) - 1
+        return self.lines[index].number, offset - self._starts[index] + 1
+
+    def tokens(self, braces: bool = True) -> list[Token]:
+        """Split on blanks; with ``braces``, ``{...}`` groups stay one word
+        (as Postfix's mystrtokq does), blanks inside kept."""
+        tokens = []
+        text = self.text
+        index, end = 0, len(text)
+        while index < end:
+            if text[index] in BLANKS:
+                index += 1
+                continue
+            start, depth = index, 0
+            while index < end and (depth > 0 or text[index] not in BLANKS):
+                if braces and text[index] == "{":
+                    depth += 1
+                elif braces and text[index] == "}" and depth > 0:
+                    depth -= 1
+                index += 1
+            line, column = self.position(start)
+            tokens.append(Token(text[start:index], line, column))
+        return tokens
