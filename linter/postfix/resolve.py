@@ -70,7 +70,11 @@ class Context:
         self._master_path = master_path
         self._extra = extra or {}
         self._host_values = host_values or {}
-        unknown = frozenset(name for name in data.host_derived if name not in self._host_values)
+        # A host-derived default (myhostname, mynetworks...) describes the
+        # machine smtplint runs on, so it is unknown unless written down.
+        unknown = frozenset(name for name in data.host_derived
+                            if name not in self._host_values and name not in main
+                            and name not in self._overrides)
         self._expander = Expander(self.raw_value, data.raw, unknown)
         self._cache: dict[str, Setting] = {}
 

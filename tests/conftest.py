@@ -1,0 +1,30 @@
+"""Shared test helpers: fixture paths, the corpus, and the real postconf."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS_ENV = "SMTPLINT_CORPUS"
+# CI sets this: a test must not skip for a missing tool or corpus there.
+REQUIRE_ALL = bool(os.environ.get("SMTPLINT_REQUIRE_ALL"))
+
+
+def corpus_dir() -> Path | None:
+    value = os.environ.get(CORPUS_ENV)
+    return Path(value) if value and Path(value).is_dir() else None
+
+
+requires_corpus = pytest.mark.skipif(
+    corpus_dir() is None and not REQUIRE_ALL,
+    reason=f"{CORPUS_ENV} does not name the shared corpus directory (.ci/run sets it)")
+
+requires_postconf = pytest.mark.skipif(
+    shutil.which("postconf") is None and not Path("/usr/sbin/postconf").exists()
+    and not REQUIRE_ALL,
+    reason="Postfix's postconf is not installed (.ci/run installs Debian's postfix)")
