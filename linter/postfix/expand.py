@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from linter.postfix.template import has_placeholder
+
 NAME_CHARS = re.compile(r"[A-Za-z0-9_]+")
 BLANKS = " \t\r\n\f\v"
 MAX_NESTING = 100
@@ -66,9 +68,9 @@ class Expander:
         if raw is None:
             return Expansion("", undefined={name})
         if name in self._raw:
-            return Expansion(raw)
+            return Expansion(raw, unknown={name} if has_placeholder(raw) else set())
         result = self.expand(raw)
-        if name in self._unknown:
+        if name in self._unknown or has_placeholder(raw):
             result.unknown.add(name)
         return result
 
@@ -116,7 +118,7 @@ class Expander:
         if raw is None:
             result.undefined.add(name)
             return ""
-        if name in self._unknown:
+        if name in self._unknown or has_placeholder(raw):
             result.unknown.add(name)
         if name in self._raw or "$" not in raw:
             return raw

@@ -16,18 +16,15 @@ from linter.diagnostics import Diagnostic
 from linter.postfix.syntax import (
     BLANKS, LogicalText, Node, NodeKind, Token, decode, group_nodes, serialize, split_lines,
 )
+from linter.postfix.template import has_placeholder
 
 SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
 FIELD_NAMES = ("service", "type", "private", "unpriv", "chroot", "wakeup", "maxproc", "command")
 YES_NO_FIELDS = ("private", "unpriv", "chroot")
-# Daemons whose command line takes options only: a stray word stops them.
-# pipe, spawn and unknown commands use their remaining words as arguments.
-OPTION_ONLY_DAEMONS = frozenset({
-    "smtpd", "postscreen", "tlsproxy", "dnsblog", "cleanup", "qmgr", "oqmgr",
-    "smtp", "lmtp", "local", "virtual", "error", "discard", "bounce", "trivial-rewrite",
-    "pickup", "showq", "flush", "anvil", "scache", "verify", "proxymap", "tlsmgr",
-    "postlogd",
-})
+# Daemons known to refuse a stray word ("unexpected command-line argument").
+# Other commands (pipe argv=..., spawn, ...) use their remaining words, and
+# for the rest we do not claim to know: no finding is better than a false one.
+OPTION_ONLY_DAEMONS = frozenset({"smtpd"})
 
 
 @dataclass
@@ -52,6 +49,7 @@ class Service:
     arguments: list[Token] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
     valid: bool = True
+    templated: bool = False   # a field is a template placeholder
 
     @property
     def name(self) -> str:
@@ -127,6 +125,9 @@ def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service:
 
 
 def _check_fields(service: Service, refuse) -> None:
+    if any(has_placeholder(token.text) for token in service.fields):
+        service.templated = True
+        return  # a template fills these in: their values are unknown
     type_token = service.fields[1]
     if type_token.text not in SERVICE_TYPES:
         refuse(type_token, f"invalid type field {type_token.text!r} in service "
@@ -163,6 +164,9 @@ def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) 
 
     while index < len(words):
         word = words[index]
+        if has_placeholder(word.text):
+            index += 1  # template text: unknown, neither an option nor a stray
+            continue
         if word.text == "-o" or (word.text.startswith("-o") and len(word.text) > 2):
             if word.text == "-o":
                 if index + 1 >= len(words):
@@ -176,6 +180,8 @@ def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) 
                 option = word.text[2:]
                 index += 1
             override, problem = _split_option(option, value_token)
+            if override is None and has_placeholder(option):
+                continue  # e.g. -o {{ item }}: the template decides
             if override is None:
                 index = _skip_detached_value(option, words, index)
                 broken(value_token, problem)

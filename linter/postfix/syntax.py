@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from linter.diagnostics import Diagnostic
+from linter.postfix.template import is_control_line
 
 # Bytes that are not UTF-8 survive a round trip as lone surrogates.
 ENCODING_ERRORS = "surrogateescape"
@@ -38,6 +39,7 @@ class Line:
 class NodeKind(Enum):
     BLANK = "blank"
     COMMENT = "comment"
+    TEMPLATE = "template"  # a template statement ({% if %}): not Postfix text
     ENTRY = "entry"        # a logical line: a parameter or a master.cf entry
     STRAY = "stray"        # a logical line that starts with whitespace
 
@@ -60,11 +62,16 @@ class Node:
 
     @property
     def logical_lines(self) -> list[Line]:
-        return [line for line in self.lines if line_kind(line.text) is NodeKind.ENTRY
-                or line_kind(line.text) is NodeKind.STRAY]
+        """Lines Postfix reads, plus template lines inside the entry: a value
+        that a template fills in must stay visibly a template (unknown)."""
+        return [self.lines[0]] + [line for line in self.lines[1:]
+                                  if line_kind(line.text) in TEXT_KINDS]
 
     def text(self) -> str:
         return "".join(line.text + line.eol for line in self.lines)
+
+
+TEXT_KINDS = (NodeKind.STRAY, NodeKind.TEMPLATE)
 
 
 def line_kind(text: str) -> NodeKind:
@@ -74,6 +81,8 @@ def line_kind(text: str) -> NodeKind:
         return NodeKind.BLANK
     if stripped.startswith("#"):
         return NodeKind.COMMENT
+    if stripped[0] in "{<%" and is_control_line(stripped):
+        return NodeKind.TEMPLATE
     if text[0] in BLANKS:
         return NodeKind.STRAY  # a continuation, or stray at the start
     return NodeKind.ENTRY
@@ -142,7 +151,7 @@ def group_nodes(lines: list[Line]) -> list[Node]:
     pending: list[Line] = []      # comments/blanks that may sit inside it
     for line in lines:
         kind = line_kind(line.text)
-        if kind in (NodeKind.BLANK, NodeKind.COMMENT):
+        if kind in (NodeKind.BLANK, NodeKind.COMMENT, NodeKind.TEMPLATE):
             pending.append(line)
             continue
         if kind is NodeKind.STRAY and current is not None:
