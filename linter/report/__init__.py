@@ -1,0 +1,32 @@
+"""Renderers: one module per output format, all fed the same findings.
+
+Each module ``linter.report.<format>`` has ``render(report: Report) -> str``.
+Renderers never compute; they format. They are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from linter.engine.findings import Finding
+from linter.engine.rules import Rule
+
+FORMATS = ("text", "brief", "json", "sarif", "codeclimate", "github", "junit")
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    rules: dict[str, Rule] = field(default_factory=dict)   # by id, for metadata
+    files: list[str] = field(default_factory=list)         # every file linted
+    failing: tuple[str, ...] = ("error", "warning")        # severities that fail
+    color: bool = False
+    tool_version: str = ""
+
+
+def render(output_format: str, report: Report) -> str:
+    if output_format not in FORMATS:
+        raise ValueError(f"unknown format {output_format!r}")
+    module = importlib.import_module(f"linter.report.{output_format}")
+    return module.render(report)
