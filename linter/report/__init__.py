@@ -20,7 +20,7 @@ class Report:
     findings: list[Finding]
     rules: dict[str, Rule] = field(default_factory=dict)   # by id, for metadata
     files: list[str] = field(default_factory=list)         # every file linted
-    failing: tuple[str, ...] = ("error", "warning")        # severities that fail
+    failing: tuple[str, ...] = ("error",)   # severities that fail (--strict adds warning)
     color: bool = False
     tool_version: str = ""
 
