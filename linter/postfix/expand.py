@@ -10,7 +10,7 @@ names, syntax errors, recursion) are returned, never raised.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from linter.postfix.template import has_placeholder
@@ -49,7 +49,7 @@ class Expander:
     """Expands values against one parameter table, recursively."""
 
     def __init__(self, lookup: Lookup, raw_names: frozenset[str] = frozenset(),
-                 unknown_names: frozenset[str] = frozenset()):
+                 unknown_names: Container[str] = frozenset()):
         self._lookup = lookup
         self._raw = raw_names
         self._unknown = unknown_names

@@ -19,6 +19,8 @@ from linter.postfix.params import DEFAULT_VERSION, ParameterData, parameter_data
 from linter.postfix.ports import ROLE_BY_PORT, Listener, known_tcp_ports, listener
 
 TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
+# Postfix derives mydomain's default from myhostname, written or not.
+DERIVED_DOMAIN = "mydomain"
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,15 @@ class Context:
         self._host_values = host_values or {}
         # A host-derived default (myhostname, mynetworks...) describes the
         # machine smtplint runs on, so it is unknown unless written down.
-        unknown = frozenset(name for name in data.host_derived
-                            if name not in self._host_values and name not in main
-                            and name not in self._overrides)
-        self._expander = Expander(self.raw_value, data.raw, unknown)
+        self._unknown = {name for name in data.host_derived
+                         if name not in self._host_values and not self._written(name)}
+        if DERIVED_DOMAIN in self._unknown and self._written("myhostname"):
+            self._unknown.discard(DERIVED_DOMAIN)  # follows the written myhostname
+        self._expander = Expander(self.raw_value, data.raw, _UnknownNames(self))
         self._cache: dict[str, Setting] = {}
+
+    def _written(self, name: str) -> bool:
+        return name in self._overrides or name in self._main or name in self._extra
 
     def raw_value(self, name: str) -> str | None:
         if name in self._overrides:
@@ -85,9 +91,29 @@ class Context:
             return self._main[name].raw
         if name in self._extra:
             return self._extra[name]
+        if name == DERIVED_DOMAIN and self._written("myhostname"):
+            return self._domain_of_myhostname()
         if name in self._host_values:
             return self._host_values[name]
         return self._data.defaults.get(name)
+
+    def _domain_of_myhostname(self) -> str:
+        """Postfix's default mydomain: myhostname after its first dot, or
+        ``localdomain`` when it has none (mail_params.c)."""
+        hostname = self.setting("myhostname")
+        if hostname is None:
+            return "localdomain"
+        _, dot, domain = hostname.value.partition(".")
+        return domain.replace("$", "$$") if dot else "localdomain"
+
+    def is_unknown(self, name: str) -> bool:
+        """A name whose value depends on the host or on a template."""
+        if name in self._unknown:
+            return True
+        if name == DERIVED_DOMAIN and name not in self._main and name not in self._overrides:
+            hostname = self.setting("myhostname")
+            return hostname is not None and not hostname.known
+        return False
 
     def source(self, name: str) -> Source:
         if name in self._overrides:
@@ -117,6 +143,16 @@ class Context:
 
     def expand(self, text: str) -> Expansion:
         return self._expander.expand(text)
+
+
+class _UnknownNames:
+    """The expander's view of which names are unknown in one context."""
+
+    def __init__(self, context: Context):
+        self._context = context
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._context.is_unknown(name)
 
 
 @dataclass

@@ -1,0 +1,94 @@
+"""``-o`` options that smtpd refuses at start-up, with the line that works.
+
+The master.cf parser records each broken option as a diagnostic; this
+builtin names the service it belongs to and rewrites the words around it
+into the option the author meant (``-o name = value`` -> ``-o name=value``,
+``-o x=a, b`` -> ``-o x=a,b``), because postconf hides these mistakes and
+smtpd dies on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.engine.builtins.diagnostics import service_at
+from linter.engine.findings import Edit, Finding, Fix
+from linter.postfix.master_cf import Service
+from linter.postfix.syntax import BLANKS, Token
+
+INDENT = "  "
+
+
+def check(rule, scope) -> Iterator[Finding]:
+    for diagnostic in scope.config.diagnostics:
+        if diagnostic.code != rule.id:
+            continue
+        view = service_at(scope.config, diagnostic)
+        fix = None
+        if view is not None:
+            fix = repair(view.service, diagnostic.line, diagnostic.column, scope.master_path)
+        yield Finding(rule=rule.id, severity=rule.severity, path=diagnostic.path,
+                      line=diagnostic.line, column=diagnostic.column,
+                      message=diagnostic.message,
+                      service=view.service.key if view else None, fix=fix, tags=rule.tags)
+
+
+def repair(service: Service, line: int, column: int, path: str) -> Fix | None:
+    """The fix for the broken word at ``line:column`` of ``service``."""
+    words = service.arguments
+    index = next((i for i, word in enumerate(words)
+                  if word.line == line and word.column == column), None)
+    if index is None:
+        return None
+    word = words[index]
+    option_start = _option_start(words, index)
+    if option_start is not None and index > option_start + 1 \
+            and not words[index - 1].text.endswith((",", "=")):
+        option_start = None  # a stray word after a complete option
+    if option_start is None:
+        return Fix(f"Remove the stray word {word.text!r} from {service.key}: smtpd "
+                   "accepts only options such as -o name=value after the command")
+    name, value = _intended(words, option_start, index)
+    if name is None:
+        return Fix(f"Write the option of {service.key} as -o name=value (no blanks "
+                   "around '='), or as -o {{ name = value }}")
+    line_text = f"{INDENT}-o {name}={value}" if not any(c in BLANKS for c in value) \
+        else f"{INDENT}-o {{ {name} = {value} }}"
+    return Fix(f"Rewrite the option of {service.key} as one word: {line_text.strip()}",
+               (line_text,),
+               (Edit(action="set", path=path, name=name, value=value,
+                     service=service.key),))
+
+
+def _option_start(words: list[Token], index: int) -> int | None:
+    """Where the ``-o`` option that the broken word belongs to begins."""
+    position = index
+    while position >= 0:
+        text = words[position].text
+        if text == "-o" or (text.startswith("-o") and position == index):
+            return position
+        if text.startswith("-"):
+            return None
+        position -= 1
+    return None
+
+
+def _intended(words: list[Token], start: int, broken: int) -> tuple[str | None, str]:
+    """Join the words of one mistyped option back into (name, value)."""
+    pieces = [words[start].text[2:]] if words[start].text != "-o" else []
+    end = broken
+    # take the broken word and any stray words after it, up to the next option
+    while end + 1 < len(words) and not words[end + 1].text.startswith("-"):
+        end += 1
+    pieces += [word.text for word in words[start + 1:end + 1]]
+    text = " ".join(pieces).strip(BLANKS)
+    if text.startswith("{"):
+        text = text[1:].rstrip(BLANKS)
+        text = text[:-1] if text.endswith("}") else text
+    name, equals, value = text.partition("=")
+    name = name.strip(BLANKS)
+    if not equals or not name or any(char in BLANKS for char in name):
+        return None, ""
+    items = [item.strip(BLANKS) for item in value.split(",")]
+    value = ",".join(item for item in items if item) if "," in value else value.strip(BLANKS)
+    return name, value

@@ -1,0 +1,68 @@
+"""Port 25 must not require TLS (RFC 3207 section 4).
+
+The fix depends on where the requirement comes from: an ``-o`` on the MX
+service is changed there; a main.cf value is made opportunistic, and the
+submission services that relied on it get their own ``-o``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from linter.engine.builtins.tls_mode import describe, is_loopback, tls_cause
+from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.run import Scope, service_finding
+from linter.postfix.resolve import ServiceView, Setting
+
+LEVEL = "smtpd_tls_security_level"
+WRAPPER = "smtpd_tls_wrappermode"
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        if view.tls not in ("required", "wrapper") or is_loopback(view):
+            continue
+        cause = tls_cause(view)
+        if cause is None:
+            continue
+        detail = ("runs implicit TLS (wrappermode)" if view.tls == "wrapper"
+                  else "requires STARTTLS")
+        finding = service_finding(rule, scope, view, cause, detail=detail)
+        yield dataclasses.replace(finding, fix=_fix(scope, view, cause))
+
+
+def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix | None:
+    wrapper = view.tls == "wrapper"
+    if cause.source.kind == "master":
+        if wrapper:
+            return Fix(f"Remove -o {describe(cause)} from {view.label}; port 25 takes "
+                       "plaintext connections that upgrade with STARTTLS",
+                       (), (Edit("remove", scope.master_path, WRAPPER,
+                                 service=view.service.key),))
+        return Fix(f"Make TLS opportunistic on {view.label}: -o {LEVEL}=may",
+                   (f"  -o {LEVEL}=may",),
+                   (Edit("set", scope.master_path, LEVEL, "may", view.service.key),))
+    if cause.source.kind != "main":
+        return None
+    name, safe, strict, role = ((WRAPPER, "no", "yes", "submissions") if wrapper
+                                else (LEVEL, "may", "encrypt", "submission"))
+    lines = [f"{name} = {safe}"]
+    edits = [Edit("set", scope.main_path, name, safe)]
+    relying = [other for other in scope.config.smtpd_services()
+               if other.role == role and other.tls == view.tls and _inherits(other, name)]
+    for other in relying:
+        lines.append(f"  -o {name}={strict}")
+        edits.append(Edit("set", scope.master_path, name, strict, other.service.key))
+    where = "".join(f"; under {other.label} add -o {name}={strict}, which relied on it"
+                    for other in relying)
+    return Fix(f"In main.cf set {name} = {safe} (STARTTLS stays available on port 25)"
+               + where, tuple(lines), tuple(edits))
+
+
+def _inherits(view: ServiceView, name: str) -> bool:
+    """The service takes ``name`` (or, for the level, the obsolete
+    smtpd_enforce_tls it falls back to) from main.cf, not its own -o."""
+    names = [name] if name == WRAPPER else [name, "smtpd_enforce_tls"]
+    return all((view.setting(n) is None or view.setting(n).source.kind != "master")
+               for n in names)

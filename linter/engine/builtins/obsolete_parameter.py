@@ -1,0 +1,122 @@
+"""Parameters that Postfix replaced: each finding names the replacement.
+
+The obsolete -> replacement table is data, in the rule's
+``check.options.parameters``: ``replacement`` (the parameter to use),
+``values`` (old value -> replacement value), ``stronger`` (another obsolete
+setting that wins when set, e.g. smtpd_enforce_tls=yes over
+smtpd_use_tls=yes), ``since`` (the first Postfix version where the name is
+obsolete or ignored) and ``advice`` (what to do, when there is no simple
+replacement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.rules import builtin_rules
+from linter.postfix.params import version_key
+from linter.postfix.resolve import Context
+
+RULE_ID = "obsolete-parameter"
+
+
+@lru_cache(maxsize=None)
+def _builtin_table() -> dict:
+    for rule in builtin_rules():
+        if rule.id == RULE_ID:
+            return rule.check.get("options", {}).get("parameters", {})
+    return {}
+
+
+def obsolete_table() -> dict:
+    """The shipped table (other rules use it to leave these names alone)."""
+    return _builtin_table()
+
+
+def check(rule, scope) -> Iterator[Finding]:
+    config = scope.config
+    table = rule.check.get("options", {}).get("parameters", {})
+    version = version_key(config.version)
+    applies = {name: entry for name, entry in table.items()
+               if version >= version_key(str(entry.get("since", "0")))}
+    if config.main is not None:
+        for param in config.main.parameters:
+            if param.name in applies:
+                advice = _advice(param.name, applies, config.context)
+                fix_lines = tuple(f"{n} = {v}" for n, v in advice.sets)
+                yield Finding(
+                    rule=rule.id, severity=rule.severity, path=scope.main_path,
+                    line=param.line, column=param.column,
+                    message=f"{param.name} = {param.raw} (main.cf:{param.line}) "
+                            f"{advice.text}",
+                    fix=_fix(advice, fix_lines, scope.main_path, param.name, None),
+                    tags=rule.tags)
+    for view in config.services:
+        for override in view.service.override_map().values():
+            if override.name in applies:
+                advice = _advice(override.name, applies, view.context)
+                fix_lines = tuple(f"  -o {n}={v}" for n, v in advice.sets)
+                yield Finding(
+                    rule=rule.id, severity=rule.severity, path=scope.master_path,
+                    line=override.line, column=override.column,
+                    message=f"{view.label}: -o {override.name}={override.raw} "
+                            f"{advice.text}",
+                    service=view.service.key,
+                    fix=_fix(advice, fix_lines, scope.master_path, override.name,
+                             view.service.key),
+                    tags=rule.tags)
+
+
+class Advice:
+    """What the message says, and which settings replace the obsolete one."""
+
+    def __init__(self, text: str, sets: list[tuple[str, str]]):
+        self.text = text
+        self.sets = sets
+
+
+def _advice(name: str, table: dict, context: Context) -> Advice:
+    entry = table[name]
+    since = entry.get("obsolete_since", "")
+    stem = f"is obsolete{f' since Postfix {since}' if since else ''}"
+    replacement = entry.get("replacement")
+    if not replacement:
+        return Advice(f"{stem}: {entry.get('advice', 'remove it')}", [])
+    current = context.setting(replacement)
+    if current is not None and current.known and current.value.strip() \
+            and current.source.kind != "default":
+        return Advice(f"{stem} and ignored, because {replacement}={current.value} "
+                      f"({current.source.label}) is set: remove it", [])
+    new_value = _replacement_value(name, entry, context)
+    if new_value is None:
+        hint = entry.get("advice", f"use {replacement} instead")
+        return Advice(f"{stem}: {hint}", [])
+    return Advice(f"{stem}: use {replacement}={new_value} instead", [(replacement, new_value)])
+
+
+def _replacement_value(name: str, entry: dict, context: Context) -> str | None:
+    values = {str(k).lower(): str(v) for k, v in entry.get("values", {}).items()}
+    for other, other_values in entry.get("stronger", {}).items():
+        setting = context.setting(other)
+        if setting is not None and setting.known:
+            mapped = {str(k).lower(): str(v) for k, v in other_values.items()}
+            if setting.value.strip().lower() in mapped:
+                return mapped[setting.value.strip().lower()]
+    setting = context.setting(name)
+    if setting is None or not setting.known:
+        return None
+    return values.get(setting.value.strip().lower())
+
+
+def _fix(advice: Advice, lines: tuple[str, ...], path: str, name: str,
+         service: str | None) -> Fix:
+    edits = [Edit(action="remove", path=path, name=name, service=service)]
+    edits += [Edit(action="set", path=path, name=n, value=v, service=service)
+              for n, v in advice.sets]
+    replaced = ", ".join(f"{n}={v}" for n, v in advice.sets)
+    where = f" under {service.split('/')[0]}" if service else ""
+    text = (f"Replace {name} with {replaced}{where}" if advice.sets
+            else f"Remove {name}{where}")
+    return Fix(text, lines, tuple(edits))

@@ -1,0 +1,34 @@
+"""A service offers or requires TLS but smtpd has no certificate to use.
+
+smtpd counts a certificate as configured when smtpd_tls_cert_file,
+_eccert_file, _dcert_file or _chain_files is non-empty; the literal
+``smtpd_tls_cert_file = none`` asks for certificate-less (anonymous) TLS
+on purpose and is not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.engine.builtins.tls_mode import tls_cause
+from linter.engine.findings import Finding
+from linter.engine.run import Scope, service_finding
+
+CERTIFICATE_PARAMETERS = ("smtpd_tls_cert_file", "smtpd_tls_eccert_file",
+                          "smtpd_tls_dcert_file", "smtpd_tls_chain_files")
+CONSEQUENCE = {
+    "optional": "smtpd cannot start TLS, so STARTTLS is not available",
+    "required": "smtpd cannot start TLS, and clients cannot send mail without it",
+    "wrapper": "every implicit-TLS handshake fails",
+}
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        if view.tls not in CONSEQUENCE:
+            continue
+        settings = [view.setting(name) for name in CERTIFICATE_PARAMETERS]
+        if any(s is None or not s.known or s.value.strip() for s in settings):
+            continue
+        yield service_finding(rule, scope, view, tls_cause(view),
+                              consequence=CONSEQUENCE[view.tls])

@@ -1,0 +1,35 @@
+"""The setting that decides a service's TLS mode, for messages and fixes.
+
+smtpd reads wrappermode first, then a non-empty security level, and only
+when the level is empty the obsolete smtpd_enforce_tls/smtpd_use_tls.
+"""
+
+from __future__ import annotations
+
+from linter.postfix.resolve import ServiceView, Setting
+
+LOOPBACK = ("127.", "::1", "localhost")
+
+
+def tls_cause(view: ServiceView) -> Setting | None:
+    if view.tls == "wrapper":
+        return view.setting("smtpd_tls_wrappermode")
+    level = view.setting("smtpd_tls_security_level")
+    if level is not None and level.value.strip():
+        return level
+    if view.tls == "required":
+        return view.setting("smtpd_enforce_tls")
+    if view.tls == "optional":
+        return view.setting("smtpd_use_tls")
+    return level
+
+
+def describe(setting: Setting | None) -> str:
+    """``name=value`` as a message quotes it."""
+    return f"{setting.name}={setting.value.strip()}" if setting else ""
+
+
+def is_loopback(view: ServiceView) -> bool:
+    """A listener only local clients reach (not a publicly-referenced MX)."""
+    host = view.listener.host if view.listener else ""
+    return bool(host) and host.startswith(LOOPBACK)

@@ -1,0 +1,113 @@
+"""TLS settings that smtpd never acts on, so they mislead the reader.
+
+- In wrappermode smtpd ignores smtpd_tls_security_level (smtpd.c skips it)
+  and smtpd_tls_auth_only (TLS is on before the first command).
+- When smtpd_tls_chain_files is set, the legacy certificate parameters
+  are ignored (smtpd logs "the legacy parameters will be ignored").
+- smtp_tls_* and smtp_sasl_* belong to the SMTP client; an ``-o`` on an
+  smtpd service sets nothing smtpd reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.run import Scope, service_finding
+from linter.postfix.resolve import ServiceView, Setting
+
+WRAPPER_IGNORES = ("smtpd_tls_security_level", "smtpd_tls_auth_only")
+LEGACY_CERTIFICATES = ("smtpd_tls_cert_file", "smtpd_tls_key_file",
+                       "smtpd_tls_eccert_file", "smtpd_tls_dcert_file")
+CLIENT_PREFIXES = ("smtp_tls_", "smtp_sasl_")
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        yield from _wrapper(rule, scope, view)
+        yield from _legacy_certificates(rule, scope, view)
+        yield from _client_parameters(rule, scope, view)
+
+
+def _explicit(setting: Setting | None, data) -> bool:
+    """Written by -o, or in main.cf with a value other than the default."""
+    if setting is None or not setting.known:
+        return False
+    if setting.source.kind == "master":
+        return True
+    return (setting.source.kind == "main"
+            and setting.value.strip() != data.defaults.get(setting.name, "").strip())
+
+
+def _wrapper(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
+    if view.tls != "wrapper":
+        return
+    every_user_wraps = all(other.tls == "wrapper" for other in scope.config.smtpd_services())
+    for name in WRAPPER_IGNORES:
+        setting = view.setting(name)
+        if not _explicit(setting, scope.config.data):
+            continue
+        if setting.source.kind == "main" and not every_user_wraps:
+            continue  # main.cf's value is meant for the STARTTLS services
+        reason = "wrappermode (implicit TLS) ignores it: TLS is always on"
+        yield _finding(rule, scope, view, setting, reason)
+
+
+def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
+    if view.tls not in ("optional", "required", "wrapper"):
+        return
+    chain = view.setting("smtpd_tls_chain_files")
+    if chain is None or not chain.known or not chain.value.strip():
+        return
+    for name in LEGACY_CERTIFICATES:
+        setting = view.setting(name)
+        if setting is None or not setting.known or not setting.value.strip():
+            continue
+        if name == "smtpd_tls_key_file" and setting.source.kind == "default":
+            continue  # its default follows smtpd_tls_cert_file
+        reason = (f"smtpd_tls_chain_files={chain.value.strip()} is set, and then "
+                  "smtpd ignores the legacy certificate parameters")
+        yield _finding(rule, scope, view, setting, reason,
+                       removable=setting.source.kind == "master" or _chain_everywhere(scope))
+
+
+def _chain_everywhere(scope: Scope) -> bool:
+    """Every TLS smtpd service uses chain files, so main.cf's legacy
+    certificate parameters are dead everywhere and safe to delete."""
+    for view in scope.config.smtpd_services():
+        chain = view.setting("smtpd_tls_chain_files")
+        if view.tls != "none" and (chain is None or not chain.known or not chain.value.strip()):
+            return False
+    return True
+
+
+def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
+    for override in view.service.override_map().values():
+        if not override.name.startswith(CLIENT_PREFIXES):
+            continue
+        setting = view.setting(override.name)
+        if setting is None:
+            continue
+        reason = "it is an SMTP client (smtp) parameter, which smtpd never reads"
+        server = "smtpd_" + override.name[len("smtp_"):]
+        if server in scope.config.data.defaults and not (
+                view.tls == "wrapper" and server in WRAPPER_IGNORES):
+            reason += f"; the server parameter is {server}"
+        yield _finding(rule, scope, view, setting, reason)
+
+
+def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: str,
+             removable: bool = True) -> Finding:
+    finding = service_finding(rule, scope, view, setting, reason=reason)
+    if not removable:
+        fix = Fix(f"Remove {setting.name} from main.cf ({setting.source.label}) once no "
+                  "service empties smtpd_tls_chain_files")
+    elif setting.source.kind == "master":
+        fix = Fix(f"Remove -o {setting.name}={setting.raw.strip()} from {view.label}",
+                  (), (Edit("remove", scope.master_path, setting.name,
+                            service=view.service.key),))
+    else:
+        fix = Fix(f"Remove {setting.name} from main.cf ({setting.source.label})",
+                  (), (Edit("remove", scope.main_path, setting.name),))
+    return dataclasses.replace(finding, fix=fix)

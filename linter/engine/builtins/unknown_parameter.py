@@ -1,0 +1,98 @@
+"""Parameter names that Postfix does not know and nothing refers to.
+
+postconf calls these "unused parameter" and every daemon ignores them, so a
+typo such as ``smtpd_tls_securty_level`` silently leaves the default in
+force. A user-defined name is fine once something refers to it as
+``$name``; so are names postconf derives from master.cf services, legacy
+``ldap:name`` tables and restriction classes. Obsolete names are the
+obsolete-parameter rule's business.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from linter.engine.builtins.obsolete_parameter import obsolete_table
+from linter.engine.builtins.parameter_names import (
+    config_has_placeholders, dbms_prefixes, derived_names, referenced_names,
+)
+from linter.engine.findings import Edit, Finding, Fix
+from linter.postfix.params import DEFAULT_VERSION, version_key
+from linter.postfix.template import has_placeholder
+
+TYPO_CUTOFF = 0.85
+
+
+def check(rule, scope) -> Iterator[Finding]:
+    config = scope.config
+    known = config.data.defaults
+    accepted = derived_names(config) | referenced_names(config) | set(obsolete_table())
+    prefixes = dbms_prefixes(config)
+    # With template text, half of the pair, or a Postfix newer than our
+    # table, an unknown name may be referenced or real: report only typos.
+    typos_only = (config_has_placeholders(config) or config.main is None
+                  or config.master is None
+                  or version_key(config.version) > version_key(DEFAULT_VERSION))
+
+    def problem(name: str) -> tuple[bool, str | None]:
+        if name in known or name in accepted or has_placeholder(name) \
+                or name.startswith(prefixes):
+            return False, None
+        match = difflib.get_close_matches(name, known, n=1, cutoff=TYPO_CUTOFF)
+        suggestion = match[0] if match else None
+        return (suggestion is not None or not typos_only), suggestion
+
+    if config.main is not None:
+        for param in config.main.parameters:
+            fires, suggestion = problem(param.name)
+            if fires:
+                yield _main_finding(rule, scope, param, suggestion)
+    for view in config.services:
+        for override in view.service.overrides:
+            fires, suggestion = problem(override.name)
+            if fires:
+                yield _master_finding(rule, scope, view, override, suggestion)
+
+
+def _advice(name: str, suggestion: str | None) -> str:
+    if suggestion:
+        return f"did you mean {suggestion}?"
+    return f"remove it, or refer to it as ${name} where you meant to use it"
+
+
+def _main_finding(rule, scope, param, suggestion: str | None) -> Finding:
+    where = f"main.cf:{param.line}"
+    message = (f"{param.name} ({where}) is not a Postfix {scope.config.version} parameter "
+               f"and nothing refers to it, so Postfix ignores it (postconf: unused "
+               f"parameter): {_advice(param.name, suggestion)}")
+    edits = [Edit(action="remove", path=scope.main_path, name=param.name)]
+    lines: tuple[str, ...] = ()
+    if suggestion:
+        edits.append(Edit(action="set", path=scope.main_path, name=suggestion,
+                          value=param.raw))
+        lines = (f"{suggestion} = {param.raw}",)
+    fix = Fix(f"Rename {param.name} to {suggestion}" if suggestion
+              else f"Remove {param.name} from main.cf", lines, tuple(edits))
+    return Finding(rule=rule.id, severity=rule.severity, path=scope.main_path,
+                   line=param.line, column=param.column, message=message, fix=fix,
+                   tags=rule.tags)
+
+
+def _master_finding(rule, scope, view, override, suggestion: str | None) -> Finding:
+    message = (f"{view.label}: -o {override.name}={override.raw} is not a Postfix "
+               f"{scope.config.version} parameter and nothing refers to it, so "
+               f"{view.service.command or 'the daemon'} ignores it (postconf: unused "
+               f"parameter): {_advice(override.name, suggestion)}")
+    key = view.service.key
+    edits = [Edit(action="remove", path=scope.master_path, name=override.name, service=key)]
+    lines: tuple[str, ...] = ()
+    if suggestion:
+        edits.append(Edit(action="set", path=scope.master_path, name=suggestion,
+                          value=override.raw, service=key))
+        lines = (f"  -o {suggestion}={override.raw}",)
+    fix = Fix(f"Rename -o {override.name} to -o {suggestion} under {view.name}" if suggestion
+              else f"Remove -o {override.name} from {view.name}", lines, tuple(edits))
+    return Finding(rule=rule.id, severity=rule.severity, path=scope.master_path,
+                   line=override.line, column=override.column, message=message,
+                   service=key, fix=fix, tags=rule.tags)

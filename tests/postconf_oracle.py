@@ -1,0 +1,271 @@
+"""Ask the real Postfix (``postconf``) what a configuration means, and ask
+the model the same question, in one comparable shape.
+
+Shared by the differential tests. postconf is the oracle: where the two
+disagree, the model is wrong (or the case is one of the documented postconf
+quirks the tests exclude explicitly).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from linter.postfix.main_cf import parse_main_cf
+from linter.postfix.master_cf import parse_master_cf
+from linter.postfix.params import parameter_data
+from linter.postfix.resolve import Configuration, resolve
+
+POSTCONF = shutil.which("postconf") or "/usr/sbin/postconf"
+BLANK_RUN = re.compile(r"\s+")
+# postconf reports its -c argument here; it is not a property of the files.
+IGNORED_MAIN = frozenset({"config_directory"})
+# postconf 3.7 reads -oNAME=VALUE as getopt would not when NAME holds an
+# "o" (it shows -osmtpd_tls_wrappermode=yes as "de = yes"); smtpd reads it
+# right. Services using that form are compared on -o NAME=VALUE words only.
+SINGLE_TOKEN_OPTION = re.compile(r"(?:^|\s)-o[^\s{]")
+
+
+def fold(value: str) -> str:
+    """postconf folds blank runs (also across continuation lines)."""
+    return BLANK_RUN.sub(" ", value).strip()
+
+
+@dataclass
+class Oracle:
+    """What postconf said about one configuration directory."""
+
+    returncode: int
+    main: dict[str, str] = field(default_factory=dict)
+    services: dict[str, dict[str, str]] = field(default_factory=dict)
+    stderr: str = ""
+
+    @property
+    def fatal(self) -> bool:
+        return self.returncode != 0 or "fatal:" in self.stderr
+
+
+def write_pair(directory: Path, main: bytes | None, master: bytes | None) -> None:
+    """Write main.cf/master.cf and age them (postconf re-reads young files)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in (("main.cf", main), ("master.cf", master)):
+        path = directory / name
+        path.write_bytes(data if data is not None else b"")
+        os.utime(path, (path.stat().st_mtime - 10, path.stat().st_mtime - 10))
+
+
+def _run(directory: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LC_ALL="C")
+    return subprocess.run([POSTCONF, "-c", str(directory), *args], capture_output=True,
+                          env=env, timeout=60)
+
+
+def _assignments(stdout: bytes) -> dict[str, str]:
+    found = {}
+    for line in stdout.decode("utf-8", "surrogateescape").splitlines():
+        name, equals, value = line.partition(" =")
+        if equals:
+            found[name] = value[1:] if value.startswith(" ") else value
+    return found
+
+
+def ask_postconf(directory: Path) -> Oracle:
+    """postconf -nx and -Px; a fatal -nx (which reads master.cf too) ends it,
+    since each fatal costs postconf's one-second sleep."""
+    main = _run(directory, "-nx")
+    oracle = Oracle(main.returncode, stderr=main.stderr.decode("utf-8", "replace"))
+    if oracle.fatal:
+        return oracle
+    services = _run(directory, "-Px")
+    oracle.returncode = services.returncode
+    oracle.stderr += services.stderr.decode("utf-8", "replace")
+    if oracle.fatal:
+        return oracle
+    oracle.main = {name: value for name, value in _assignments(main.stdout).items()
+                   if name not in IGNORED_MAIN}
+    for key, value in _assignments(services.stdout).items():
+        service, _, name = key.rpartition("/")
+        oracle.services.setdefault(service, {})[name] = value
+    return oracle
+
+
+# Per-process values: postconf's own process id and name mean nothing for
+# the configuration, so they stay unknown in the comparison.
+PER_PROCESS = frozenset({"process_id", "process_name"})
+
+
+@lru_cache(maxsize=1)
+def host_values() -> dict[str, str]:
+    """This machine's values for the defaults the model ships as unknown."""
+    names = sorted(parameter_data().host_derived - PER_PROCESS)
+    result = subprocess.run([POSTCONF, "-d", *names], capture_output=True, text=True)
+    values = _assignments(result.stdout.encode())
+    # Postfix builds mynetworks as "net/len " items, so the value ends in a
+    # blank; postconf -d folds it away, -x expansion shows it ("/64 ,").
+    if values.get("mynetworks"):
+        values["mynetworks"] += " "
+    return values
+
+
+def model(main: bytes | None, master: bytes | None) -> Configuration:
+    return resolve(parse_main_cf(main, "main.cf") if main is not None else None,
+                   parse_master_cf(master, "master.cf") if master is not None else None,
+                   host_values=host_values())
+
+
+def model_main(config: Configuration, names) -> dict[str, str | None]:
+    """The model's expanded main.cf value of each name; None when unknown."""
+    found: dict[str, str | None] = {}
+    for name in names:
+        setting = config.context.setting(name)
+        found[name] = None if setting is None else (
+            setting.value if setting.known else None)
+    return found
+
+
+def duplicate_keys(config: Configuration) -> set[str]:
+    keys = [view.service.key for view in config.services]
+    return {key for key in keys if keys.count(key) > 1}
+
+
+def comparable_services(config: Configuration) -> dict[str, dict[str, str | None]]:
+    """Each service's -o values as postconf -Px should show them.
+
+    Left out: duplicate name/type entries (postconf shows one of them),
+    entries with template fields, options postconf cannot see (after a
+    malformed one), and the single-token -oNAME=VALUE form when NAME has an
+    "o" (postconf 3.7 misreads it). None marks a value the model calls
+    unknown: the test skips it.
+    """
+    duplicates = duplicate_keys(config)
+    found: dict[str, dict[str, str | None]] = {}
+    for view in config.services:
+        service = view.service
+        if service.key in duplicates or service.templated or len(service.fields) < 8:
+            continue
+        values: dict[str, str | None] = {}
+        for override in service.override_map().values():
+            if not override.postconf_visible:
+                continue
+            setting = view.setting(override.name)
+            values[override.name] = setting.value if setting.known else None
+        found[service.key] = values
+    return found
+
+
+def misread_by_postconf(config: Configuration) -> set[str]:
+    """Service keys whose text uses ``-oNAME=VALUE`` with an "o" in NAME."""
+    keys = set()
+    for view in config.services:
+        for word in view.service.arguments:
+            text = word.text
+            if text.startswith("-o") and len(text) > 2 and not text.startswith("-o{") \
+                    and "o" in text[2:].split("=", 1)[0]:
+                keys.add(view.service.key)
+    return keys
+
+
+def disagreements(config: Configuration, oracle: Oracle) -> list[str]:
+    """Every value where the model and postconf differ, described."""
+    problems = []
+    ours = model_main(config, oracle.main)
+    for name, theirs in oracle.main.items():
+        mine = ours[name]
+        if mine is None:
+            continue
+        if fold(mine) != fold(theirs):
+            problems.append(f"main {name}: model {mine!r} != postconf {theirs!r}")
+    model_services = comparable_services(config)
+    misread = misread_by_postconf(config)
+    for key, values in model_services.items():
+        if key in misread:
+            continue
+        theirs_service = oracle.services.get(key, {})
+        for name, mine in values.items():
+            if mine is None:
+                continue
+            if name not in theirs_service:
+                problems.append(f"{key}/{name}: model {mine!r}, postconf shows nothing")
+            elif fold(mine) != fold(theirs_service[name]):
+                problems.append(f"{key}/{name}: model {mine!r} != postconf "
+                                f"{theirs_service[name]!r}")
+        for name in theirs_service:
+            if name not in values and not _hidden(config, key, name):
+                problems.append(f"{key}/{name}: postconf shows {theirs_service[name]!r}, "
+                                "model has no such override")
+    for key in oracle.services:
+        if key not in model_services and key not in misread and not _excluded(config, key):
+            problems.append(f"{key}: postconf shows overrides, model has no such service")
+    return problems
+
+
+def _hidden(config: Configuration, key: str, name: str) -> bool:
+    """A name the model deliberately does not compare (unknown value)."""
+    for view in config.services:
+        if view.service.key == key:
+            override = view.service.override_map().get(name)
+            if override is not None and not override.postconf_visible:
+                return True
+    return False
+
+
+def _excluded(config: Configuration, key: str) -> bool:
+    return any(view.service.key == key and (view.service.templated
+                                            or len(view.service.fields) < 8)
+               for view in config.services) or key in duplicate_keys(config)
+
+
+@dataclass(frozen=True)
+class CorpusPair:
+    """One main.cf-like and/or master.cf-like file from a corpus directory."""
+
+    name: str
+    main: Path | None
+    master: Path | None
+
+
+def corpus_pairs(root: Path) -> list[CorpusPair]:
+    """Every corpus Postfix file, each paired with its directory's sibling.
+
+    Directories name their files freely (main.cf.j2, postfix-main.cf,
+    etc_postfix_master.cf ...): a name with "main" is a main.cf, with
+    "master" a master.cf. Each file appears in at least one pair.
+    """
+    pairs = []
+    for directory in sorted(p for p in (root / "postfix").iterdir() if p.is_dir()):
+        files = sorted(p for p in directory.iterdir() if p.is_file())
+        mains = [p for p in files if "main" in p.name]
+        masters = [p for p in files if "master" in p.name]
+        main0 = _primary(mains, "main.cf")
+        master0 = _primary(masters, "master.cf")
+        seen = set()
+        for main in mains or [None]:
+            for master in ([master0] if main is main0 or main is None else [None]):
+                pairs.append(CorpusPair(f"{directory.name}:{_n(main)}+{_n(master)}",
+                                        main, master))
+                seen.add(master)
+        for master in masters:
+            if master not in seen:
+                pairs.append(CorpusPair(f"{directory.name}:{_n(main0)}+{_n(master)}",
+                                        main0, master))
+    return pairs
+
+
+def _primary(paths: list[Path], exact: str) -> Path | None:
+    for path in paths:
+        if path.name == exact:
+            return path
+    return paths[0] if paths else None
+
+
+def _n(path: Path | None) -> str:
+    return path.name if path else "-"
+
+
+def read(path: Path | None) -> bytes | None:
+    return path.read_bytes() if path is not None else None
