@@ -291,3 +291,8 @@ def mentions(settings: Settings, names: Iterable[str],
         if setting is not None and any(step.name in wanted for step in words):
             found.append((parameter, setting))
     return found
+
+
+def quoted(setting: Setting | None, parameter: str) -> str:
+    """``name=value`` as a message shows a list (empty when unset)."""
+    return f"{parameter}={setting.value.strip() if setting else ''}"

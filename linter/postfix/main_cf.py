@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.syntax import (
-    BLANKS, LogicalText, Node, NodeKind, decode, group_nodes, serialize, split_lines,
+    BLANKS, LogicalText, Node, NodeKind, decode, group_nodes, has_template_lines, serialize,
+    split_lines,
 )
+from linter.postfix.template import has_placeholder
 
 
 @dataclass
@@ -43,6 +45,14 @@ class MainCf:
     def definitions(self) -> dict[str, Parameter]:
         """The parameter that is in force for each name (the last one)."""
         return {param.name: param for param in self.parameters}
+
+    @property
+    def templated(self) -> bool:
+        """The file is a template (Jinja, Go, installer placeholders): what
+        Postfix would read depends on how it is rendered."""
+        return has_template_lines(self.nodes) or any(
+            has_placeholder(param.raw) or has_placeholder(param.name)
+            for param in self.parameters)
 
 
 def parse_main_cf(data: bytes | str, path: str = "main.cf") -> MainCf:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.syntax import (
-    BLANKS, LogicalText, Node, NodeKind, Token, decode, group_nodes, serialize, split_lines,
+    BLANKS, LogicalText, Node, NodeKind, Token, decode, group_nodes, has_template_lines,
+    serialize, split_lines,
 )
 from linter.postfix.template import has_placeholder
 
@@ -92,6 +93,14 @@ class MasterCf:
 
     def serialize(self) -> str:
         return serialize(self.nodes)
+
+    @property
+    def templated(self) -> bool:
+        """The file is a template: a template line, or a placeholder in an
+        entry (a field, an option or an argument)."""
+        return has_template_lines(self.nodes) or any(
+            service.templated or any(has_placeholder(token.text) for token in service.arguments)
+            for service in self.services)
 
 
 def parse_master_cf(data: bytes | str, path: str = "master.cf") -> MasterCf:

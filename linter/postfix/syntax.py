@@ -100,13 +100,16 @@ def decode(data: bytes | str, path: str) -> tuple[str, list[Diagnostic]]:
     bad = _first_bad_byte(raw) if raw is not None else None
     if bad is not None:
         line, column = _position(raw[:bad].decode("utf-8", ENCODING_ERRORS))
-        diagnostics.append(Diagnostic(path, line, column, "error", "parse-error",
+        # Postfix reads the bytes as they are; only readers of the file suffer.
+        diagnostics.append(Diagnostic(path, line, column, "warning", "parse-error",
                                       "file is not valid UTF-8"))
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _position(text[:nul])
-        diagnostics.append(Diagnostic(path, line, column, "error", "parse-error",
-                                      "file contains a NUL byte: binary input?"))
+        diagnostics.append(Diagnostic(
+            path, line, column, "warning", "parse-error",
+            "file contains a NUL byte (binary input?): Postfix ignores the rest "
+            "of that logical line"))
     return text, diagnostics
 
 
@@ -171,6 +174,12 @@ def _trivia(lines: list[Line]) -> list[Node]:
     return [Node(line_kind(line.text), [line]) for line in lines]
 
 
+def has_template_lines(nodes: list[Node]) -> bool:
+    """A template statement line anywhere, inside an entry or between them."""
+    return any(line_kind(line.text) is NodeKind.TEMPLATE
+               for node in nodes for line in node.lines)
+
+
 def serialize(nodes: list[Node]) -> str:
     return "".join(node.text() for node in nodes)
 
@@ -190,7 +199,8 @@ class LogicalText:
 
     def __init__(self, lines: list[Line]):
         self.lines = lines
-        self.text = "\n".join(line.content for line in lines)
+        # Postfix handles a logical line as a C string: a NUL byte ends it.
+        self.text = "\n".join(line.content for line in lines).split("\x00", 1)[0]
         self._starts = []
         offset = 0
         for line in lines:

@@ -23,7 +23,7 @@ def check(rule, scope) -> Iterator[Finding]:
         if diagnostic.code != rule.id:
             continue
         view = service_at(scope.config, diagnostic)
-        fix = make_fix(rule, scope, view, template_fields(view, None)) if view else None
+        fix = make_fix(rule, scope, view, template_fields(view, None))
         yield Finding(rule=rule.id, severity=rule.severity, path=diagnostic.path,
                       line=diagnostic.line, column=diagnostic.column,
                       message=diagnostic.message,

@@ -28,9 +28,10 @@ def check(rule, scope) -> Iterator[Finding]:
     booleans = frozenset(name for name, value in config.data.defaults.items()
                          if value in ("yes", "no"))
     if config.main is not None:
+        in_force = config.main.definitions()
         for param in config.main.parameters:
             setting = config.context.setting(param.name)
-            if setting is None or setting.raw != param.raw:
+            if setting is None or in_force[param.name] is not param:
                 continue  # a later line of the same name is the one in force
             problem = _problem(setting, booleans, levels, config.data.raw)
             if problem:

@@ -10,7 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from linter.engine.builtins.tls_mode import describe, is_loopback, tls_cause
+from linter.engine.builtins.tls_mode import (
+    default_unknown,
+    describe,
+    is_loopback,
+    templated,
+    tls_cause,
+)
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Scope, service_finding
 from linter.postfix.resolve import ServiceView, Setting
@@ -21,10 +27,10 @@ WRAPPER = "smtpd_tls_wrappermode"
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
-        if view.tls not in ("required", "wrapper") or is_loopback(view):
+        if view.tls not in ("required", "wrapper") or is_loopback(view) or templated(view):
             continue
         cause = tls_cause(view)
-        if cause is None:
+        if cause is None or default_unknown(scope.config, cause):
             continue
         detail = ("runs implicit TLS (wrappermode)" if view.tls == "wrapper"
                   else "requires STARTTLS")
@@ -64,5 +70,5 @@ def _inherits(view: ServiceView, name: str) -> bool:
     """The service takes ``name`` (or, for the level, the obsolete
     smtpd_enforce_tls it falls back to) from main.cf, not its own -o."""
     names = [name] if name == WRAPPER else [name, "smtpd_enforce_tls"]
-    return all((view.setting(n) is None or view.setting(n).source.kind != "master")
-               for n in names)
+    settings = [view.setting(n) for n in names]
+    return all(s is None or s.source.kind != "master" for s in settings)

@@ -41,9 +41,18 @@ def check(rule, scope) -> Iterator[Finding]:
     version = version_key(config.version)
     applies = {name: entry for name, entry in table.items()
                if version >= version_key(str(entry.get("since", "0")))}
+
+    def obsolete(name: str, context: Context) -> bool:
+        if name not in applies:
+            return False
+        setting = context.setting(name)
+        ok_values = [str(v).lower() for v in applies[name].get("ok_values", ())]
+        return not (ok_values and setting is not None and setting.known
+                    and setting.value.strip().lower() in ok_values)
+
     if config.main is not None:
         for param in config.main.parameters:
-            if param.name in applies:
+            if obsolete(param.name, config.context):
                 advice = _advice(param.name, applies, config.context)
                 fix_lines = tuple(f"{n} = {v}" for n, v in advice.sets)
                 yield Finding(
@@ -55,7 +64,7 @@ def check(rule, scope) -> Iterator[Finding]:
                     tags=rule.tags)
     for view in config.services:
         for override in view.service.override_map().values():
-            if override.name in applies:
+            if obsolete(override.name, view.context):
                 advice = _advice(override.name, applies, view.context)
                 fix_lines = tuple(f"  -o {n}={v}" for n, v in advice.sets)
                 yield Finding(

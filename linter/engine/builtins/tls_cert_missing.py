@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.builtins.tls_mode import tls_cause
+from linter.engine.builtins.tls_mode import default_unknown, templated, tls_cause
 from linter.engine.findings import Finding
 from linter.engine.run import Scope, service_finding
 
@@ -25,10 +25,11 @@ CONSEQUENCE = {
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
-        if view.tls not in CONSEQUENCE:
+        if view.tls not in CONSEQUENCE or templated(view):
             continue
         settings = [view.setting(name) for name in CERTIFICATE_PARAMETERS]
-        if any(s is None or not s.known or s.value.strip() for s in settings):
+        if any(s is None or not s.known or s.value.strip() or default_unknown(scope.config, s)
+               for s in settings):
             continue
         yield service_finding(rule, scope, view, tls_cause(view),
                               consequence=CONSEQUENCE[view.tls])

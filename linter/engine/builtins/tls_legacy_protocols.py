@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from linter.engine.builtins.tls_mode import default_unknown, is_loopback, templated
 from linter.engine.builtins.tls_protocols import legacy_admitted
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Scope, service_finding
@@ -26,10 +27,11 @@ MODERN_EXCLUSIONS = "!SSLv2,!SSLv3,!TLSv1,!TLSv1.1"
 def check(rule, scope: Scope) -> Iterator[Finding]:
     ranges = version_key(scope.config.version) >= (3, 6)
     for view in scope.services:
-        if view.tls not in ("optional", "required", "wrapper"):
+        if (view.tls not in ("optional", "required", "wrapper") or is_loopback(view)
+                or templated(view)):
             continue
         setting = view.setting(view.protocols_parameter)
-        if setting is None or not setting.known:
+        if setting is None or not setting.known or default_unknown(scope.config, setting):
             continue
         legacy = legacy_admitted(setting.value, ranges)
         if not legacy:

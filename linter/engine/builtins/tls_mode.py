@@ -7,6 +7,7 @@ when the level is empty the obsolete smtpd_enforce_tls/smtpd_use_tls.
 from __future__ import annotations
 
 from linter.postfix.resolve import ServiceView, Setting
+from linter.postfix.template import has_placeholder
 
 LOOPBACK = ("127.", "::1", "localhost")
 
@@ -33,3 +34,15 @@ def is_loopback(view: ServiceView) -> bool:
     """A listener only local clients reach (not a publicly-referenced MX)."""
     host = view.listener.host if view.listener else ""
     return bool(host) and host.startswith(LOOPBACK)
+
+
+def templated(view: ServiceView) -> bool:
+    """A service whose name is a template placeholder: its listener, and
+    so what it serves, is unknown."""
+    return has_placeholder(view.name)
+
+
+def default_unknown(scope_config, setting: Setting | None) -> bool:
+    """Without a main.cf file (one built by a deployment tool, say) a value
+    that would come from main.cf is unknown, not Postfix's default."""
+    return scope_config.main is None and (setting is None or setting.source.kind != "master")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from linter.engine.builtins.tls_mode import templated
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Scope, service_finding
 from linter.postfix.resolve import ServiceView, Setting
@@ -25,6 +26,8 @@ CLIENT_PREFIXES = ("smtp_tls_", "smtp_sasl_")
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
+        if templated(view):
+            continue
         yield from _wrapper(rule, scope, view)
         yield from _legacy_certificates(rule, scope, view)
         yield from _client_parameters(rule, scope, view)
@@ -46,7 +49,7 @@ def _wrapper(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
     every_user_wraps = all(other.tls == "wrapper" for other in scope.config.smtpd_services())
     for name in WRAPPER_IGNORES:
         setting = view.setting(name)
-        if not _explicit(setting, scope.config.data):
+        if setting is None or not _explicit(setting, scope.config.data):
             continue
         if setting.source.kind == "main" and not every_user_wraps:
             continue  # main.cf's value is meant for the STARTTLS services

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.builtins.tls_ciphers import LABELS, weak_families
+from linter.engine.builtins.tls_mode import is_loopback, templated
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Scope, service_finding
 from linter.postfix.resolve import ServiceView, Setting
@@ -26,7 +27,8 @@ WEAK_GRADES = {
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
-        if view.tls not in ("optional", "required", "wrapper"):
+        if (view.tls not in ("optional", "required", "wrapper") or is_loopback(view)
+                or templated(view)):
             continue
         grade = view.setting(view.ciphers_parameter)
         if grade is None or not grade.known or grade.value.strip().lower() not in GRADES:

@@ -1,0 +1,48 @@
+"""Port 25 serves other mail servers, which never log in: AUTH there
+invites password guessing. It is usually switched on for every service by
+smtpd_sasl_auth_enable = yes in main.cf instead of per submission service."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.run import Scope, is_yes, service_finding
+from linter.postfix.resolve import ServiceView, Setting
+
+SASL = "smtpd_sasl_auth_enable"
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        setting = view.setting(SASL)
+        if is_yes(setting) is not True or setting is None:
+            continue
+        finding = service_finding(rule, scope, view, setting)
+        yield dataclasses.replace(finding, fix=_fix(scope, view, setting))
+
+
+def _fix(scope: Scope, view: ServiceView, setting: Setting) -> Fix | None:
+    if setting.source.kind == "master":
+        return Fix(f"Remove -o {SASL}={setting.raw.strip()} from {view.label}", (),
+                   (Edit("remove", scope.master_path, SASL, service=view.service.key),))
+    if setting.source.kind != "main":
+        return None
+    relying = [other for other in scope.config.smtpd_services()
+               if other.role in ("submission", "submissions")
+               and _inherits(other, SASL) and is_yes(other.setting(SASL)) is True]
+    edits = [Edit("remove", scope.main_path, SASL)]
+    edits += [Edit("set", scope.master_path, SASL, "yes", other.service.key)
+              for other in relying]
+    where = ", ".join(other.label for other in relying)
+    description = f"Remove {SASL} = yes from main.cf ({setting.source.label})"
+    if relying:
+        description += f" and enable it per submission service: under {where} add -o {SASL}=yes"
+    lines = ("  -o smtpd_sasl_auth_enable=yes",) if relying else ()
+    return Fix(description, lines, tuple(edits))
+
+
+def _inherits(view: ServiceView, name: str) -> bool:
+    setting = view.setting(name)
+    return setting is not None and setting.source.kind != "master"

@@ -1,0 +1,111 @@
+"""An smtpd that accepts mail for any domain from any client: a bare
+``permit`` before the relay check, or mynetworks that trusts the whole
+Internet (or a whole class A/B/C network) together with permit_mynetworks."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from collections.abc import Iterator
+
+from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.restrictions import (
+    RECIPIENT, RELAY, Client, ListResult, Verdict, delays_reject, evaluate,
+    has_working_relay_check,
+)
+from linter.engine.run import Scope, origin, service_finding
+from linter.postfix.resolve import ServiceView, Setting
+
+STRANGER = Client(authenticated=False, in_mynetworks=False, local_recipient=False)
+TRUSTED = Client(authenticated=False, in_mynetworks=True, local_recipient=False)
+SAFE_RELAY = "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination"
+SAFE_NETWORKS = "127.0.0.0/8 [::1]/128"
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        if delays_reject(view) is not True or not _starts(view):
+            continue
+        verdict = evaluate(view, STRANGER)
+        if verdict.outcome == "accept":
+            yield _permit_finding(rule, scope, view, verdict)
+            continue
+        trusted, why = trusts_everyone(view)
+        if trusted and verdict.outcome == "refuse" and evaluate(view, TRUSTED).outcome == "accept":
+            finding = service_finding(rule, scope, view, trusted, why=why)
+            fix = Fix(f"Trust only the hosts that really relay through this server: "
+                      f"mynetworks = {SAFE_NETWORKS} (plus your own networks)",
+                      (f"mynetworks = {SAFE_NETWORKS}",),
+                      (Edit("set", scope.main_path, "mynetworks", SAFE_NETWORKS),))
+            yield dataclasses.replace(finding, fix=fix)
+
+
+def _starts(view: ServiceView) -> bool:
+    """Without a working relay check smtpd does not start at all: that is
+    relay-control-missing, not an open relay."""
+    return any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT))
+
+
+def _permit_finding(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> Finding:
+    result = _deciding(verdict)
+    setting = result.setting
+    why = (f"reaches {result.decided_by} before any relay check" if result.decided_by
+           else "ends without a relay check")
+    why = f"{result.parameter}={setting.value.strip() if setting else ''} ({origin(setting)}) {why}"
+    finding = service_finding(rule, scope, view, setting, why=why)
+    in_service = setting is not None and setting.source.kind == "master"
+    if in_service:
+        line = f"  -o {RELAY}={SAFE_RELAY.replace(' ', '')}"
+        edits = [Edit("set", scope.master_path, RELAY, SAFE_RELAY.replace(" ", ""),
+                      view.service.key)]
+    else:
+        line = f"{RELAY} = {SAFE_RELAY}"
+        edits = [Edit("set", scope.main_path, RELAY, SAFE_RELAY)]
+    if result.parameter == RECIPIENT and setting is not None and setting.value.strip():
+        description = (f"Relay only for your own networks and logged-in users: set {line.strip()}"
+                       f" and remove the permit from {RECIPIENT}")
+    else:
+        description = f"Relay only for your own networks and logged-in users: {line.strip()}"
+    return dataclasses.replace(finding, fix=Fix(description, (line,), tuple(edits)))
+
+
+def _deciding(verdict: Verdict) -> ListResult:
+    """The relay or recipient list that let the mail through by a permit."""
+    for name in (RELAY, RECIPIENT):
+        result = verdict.result(name)
+        if result.decided_by:
+            return result
+    relay = verdict.result(RELAY)
+    return relay if relay.setting is not None and relay.setting.value.strip() \
+        else verdict.result(RECIPIENT)
+
+
+def trusts_everyone(view: ServiceView) -> tuple[Setting | None, str]:
+    """The mynetworks (or mynetworks_style) setting that trusts far too
+    much, and why; (None, "") when it does not or cannot be known."""
+    networks = view.setting("mynetworks")
+    if networks is not None and networks.source.kind != "default":
+        if not networks.known:
+            return None, ""
+        for word in networks.value.replace(",", " ").split():
+            if _whole_internet(word):
+                return networks, (f"mynetworks={networks.value.strip()} ({origin(networks)}) "
+                                  f"covers every address ({word}), and permit_mynetworks "
+                                  "lets all of them relay")
+        return None, ""
+    style = view.setting("mynetworks_style")
+    if style is not None and style.known and style.value.strip().lower() == "class":
+        return style, (f"mynetworks_style=class ({origin(style)}) trusts every client in "
+                       "the server's whole class A/B/C network, and permit_mynetworks "
+                       "lets all of them relay")
+    return None, ""
+
+
+def _whole_internet(word: str) -> bool:
+    if word.startswith("!"):
+        return False
+    text = word.replace("[", "").replace("]", "")
+    try:
+        return ipaddress.ip_network(text, strict=False).prefixlen == 0
+    except ValueError:
+        return False

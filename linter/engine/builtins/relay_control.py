@@ -1,0 +1,47 @@
+"""smtpd refuses to start unless smtpd_relay_restrictions or
+smtpd_recipient_restrictions holds a working relay check ("specify at
+least one working instance of ..."): found here before it takes mail down."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.restrictions import RECIPIENT, RELAY, has_working_relay_check, steps
+from linter.engine.run import Scope, origin, service_finding
+from linter.postfix.resolve import ServiceView, Setting
+
+SAFE_RELAY = "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination"
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
+            continue
+        relay, recipient = view.setting(RELAY), view.setting(RECIPIENT)
+        detail = f"neither {_shown(relay, RELAY)} nor {_shown(recipient, RECIPIENT)}"
+        finding = service_finding(rule, scope, view, relay, detail=detail)
+        yield dataclasses.replace(finding, fix=_fix(scope, view, relay))
+
+
+def _shown(setting: Setting | None, name: str) -> str:
+    value = setting.value.strip() if setting else ""
+    text = f"{name}={value} ({origin(setting)})"
+    words = [step.name for step in steps(value)]
+    if "permit" in words:
+        text += ", where permit ends the list before any relay check"
+    elif "warn_if_reject" in words:
+        text += ", where warn_if_reject makes the relay check only log"
+    return text
+
+
+def _fix(scope: Scope, view: ServiceView, relay: Setting | None) -> Fix:
+    if relay is not None and relay.source.kind == "master":
+        value = SAFE_RELAY.replace(" ", "")
+        return Fix(f"Give {view.label} a relay check: -o {RELAY}={value}",
+                   (f"  -o {RELAY}={value}",),
+                   (Edit("set", scope.master_path, RELAY, value, view.service.key),))
+    return Fix(f"In main.cf set {RELAY} = {SAFE_RELAY}",
+               (f"{RELAY} = {SAFE_RELAY}",),
+               (Edit("set", scope.main_path, RELAY, SAFE_RELAY),))

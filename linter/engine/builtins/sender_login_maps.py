@@ -1,0 +1,28 @@
+"""reject_*_login_mismatch looks the sender up in smtpd_sender_login_maps;
+with the maps empty smtpd skips the check without a word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.engine.findings import Finding
+from linter.engine.restrictions import LOGIN_MISMATCH, mentions, split
+from linter.engine.run import Scope, origin, service_finding
+
+MAPS = "smtpd_sender_login_maps"
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        maps = view.setting(MAPS)
+        if maps is not None and (not maps.known or maps.value.strip()):
+            continue
+        found = mentions(view, LOGIN_MISMATCH)
+        if not found:
+            continue
+        parameter, setting = found[0]
+        used = next(word.lower() for word in split(setting.value)
+                    if word.lower() in LOGIN_MISMATCH)
+        detail = (f"{parameter} uses {used} ({origin(setting)}) but "
+                  f"{MAPS} is empty ({origin(maps)})")
+        yield service_finding(rule, scope, view, setting, detail=detail)

@@ -1,0 +1,39 @@
+"""Port 587/465 must refuse mail from clients that have not logged in
+(RFC 6409 section 4.3): evaluate the restriction lists for an
+unauthenticated client outside mynetworks writing to a local address."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.engine.findings import Finding
+from linter.engine.restrictions import (
+    RECIPIENT, RELAY, Client, Verdict, delays_reject, evaluate, has_working_relay_check,
+)
+from linter.engine.run import Scope, service_finding
+from linter.postfix.resolve import ServiceView
+
+UNAUTHENTICATED = Client(authenticated=False, in_mynetworks=False, local_recipient=True)
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        if delays_reject(view) is not True:
+            continue
+        verdict = evaluate(view, UNAUTHENTICATED)
+        if verdict.outcome != "accept":
+            continue
+        parameter = _culprit(view, verdict)
+        why = ("only stops mail to other domains, so a client that has not "
+               "authenticated can still send to local addresses"
+               if has_working_relay_check(view, parameter)
+               else "never rejects a client that has not authenticated")
+        yield service_finding(rule, scope, view, view.setting(parameter), why=why)
+
+
+def _culprit(view: ServiceView, verdict: Verdict) -> str:
+    """The list a reader expects to do the job: relay, unless it is empty."""
+    relay = verdict.result(RELAY).setting
+    if relay is not None and relay.value.strip():
+        return RELAY
+    return RECIPIENT

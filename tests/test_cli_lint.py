@@ -1,0 +1,175 @@
+"""``smtplint lint`` end to end: exit codes, options, formats, output file,
+broken files, and the ``rules`` and ``explain`` commands."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from typer.testing import CliRunner
+
+from lint_helpers import (
+    bad_pair, good_pair, lint, lint_process, project, submission_line, write_config,
+)
+
+RULE = "submission-tls-not-required"
+
+
+def test_clean_configuration_exits_0(tmp_path):
+    root = project(tmp_path)
+    good_pair(root / "postfix")
+    result = lint_process(root)
+    assert result.code == 0, result.out + result.err
+    assert "0 errors" in result.out and "2 files" in result.out
+
+
+def test_failing_finding_exits_1_with_location(tmp_path):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    result = lint_process(root, "postfix")
+    assert result.code == 1
+    assert f"postfix/master.cf:{submission_line(directory)}:1: error {RULE}" in result.out
+
+
+def test_usage_errors_exit_2(tmp_path):
+    root = project(tmp_path)
+    assert lint(root, "does-not-exist").code == 2
+    assert lint(root, "--postfix-version", "2.11", ".").code == 2
+    assert lint(root, "--format", "xml", ".").code == 2
+    missing = lint(root, "nowhere/main.cf")
+    assert missing.code == 2 and "nowhere/main.cf: no such file" in missing.err
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    write_config(root, f"warn_list: [{RULE}]\n")
+    relaxed = lint(root, "--format", "json")
+    assert relaxed.code == 0
+    assert [f["severity"] for f in relaxed.json()["findings"] if f["rule"] == RULE] == ["warning"]
+    assert lint(root, "--strict").code == 1
+
+
+def test_profile_filters_rules(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    assert lint(root, "--profile", "basic").code == 1
+    only_min = lint(root, "--profile", "min", "--format", "json")
+    assert only_min.code == 0 and RULE not in only_min.rules()
+
+
+def test_json_shape(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    document = lint(root, "--format", "json").json()
+    assert set(document) == {"tool", "findings", "summary"}
+    assert document["tool"]["name"] == "smtplint" and document["tool"]["version"]
+    finding = next(f for f in document["findings"] if f["rule"] == RULE)
+    assert finding["path"] == os.path.join("postfix", "master.cf")
+    assert finding["severity"] == "error" and finding["service"] == "submission/inet"
+    assert document["summary"]["failed"] is True
+
+
+def test_github_format_chosen_on_github_actions(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    automatic = lint(root, env={"GITHUB_ACTIONS": "true"})
+    assert automatic.out.startswith("::error ")
+    assert RULE in automatic.out
+    explicit = lint(root, "--format", "brief", env={"GITHUB_ACTIONS": "true"})
+    assert "::error" not in explicit.out and RULE in explicit.out
+
+
+def test_output_file_is_written_atomically_and_only_when_changed(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    report = root / "report.json"
+    assert lint(root, "--format", "json", "--output", "report.json").code == 1
+    first = report.read_text()
+    assert RULE in first
+    old = time.time() - 100
+    os.utime(report, (old, old))
+    result = lint(root, "--format", "json", "--output", "report.json")
+    assert result.code == 1 and result.out == ""
+    assert report.stat().st_mtime == old          # unchanged: not rewritten
+    assert [p.name for p in root.iterdir() if p.name.startswith(".smtplint-")] == []
+    good_pair(root / "postfix")
+    assert lint(root, "--format", "json", "--output", "report.json").code == 0
+    assert report.stat().st_mtime != old and RULE not in report.read_text()
+
+
+def test_colour_only_on_request(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    assert "\x1b[" not in lint(root).out                 # not a terminal
+    assert "\x1b[" in lint(root, env={"FORCE_COLOR": "1"}).out
+    assert "\x1b[" not in lint(root, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).out
+    assert "\x1b[" not in lint(root, "--no-color", env={"FORCE_COLOR": "1"}).out
+
+
+def test_broken_file_is_reported_and_the_others_still_linted(tmp_path):
+    root = project(tmp_path)
+    (root / "broken").mkdir()
+    (root / "broken" / "main.cf").write_bytes(b"myhostname mail.example.com\n\xff\xfe\n")
+    bad = bad_pair(root / "bad")
+    result = lint_process(root, "--format", "json")
+    assert result.code == 1, result.err
+    found = {(f["path"], f["rule"]) for f in result.json()["findings"]}
+    assert (os.path.join("broken", "main.cf"), "parse-error") in found
+    assert (os.path.join("bad", "master.cf"), RULE) in found
+    assert result.json()["summary"]["files"] == 3
+    assert bad.exists() and result.err == ""
+
+
+def test_yaml_files_are_accepted_and_ignored(tmp_path):
+    root = project(tmp_path)
+    (root / "app.yml").write_text("smtp: {host: mail.example.org, port: 587}\n")
+    result = lint(root, "app.yml")
+    assert result.code == 0 and result.err == ""
+
+
+def test_typer_app_forwards_lint(tmp_path, monkeypatch):
+    from linter.cli import app
+
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    result = CliRunner().invoke(app, ["lint", "--format", "brief", "postfix"])
+    assert result.exit_code == 1 and RULE in result.output
+    help_result = CliRunner().invoke(app, ["lint", "--help"])
+    assert help_result.exit_code == 0 and "--generate-ignore" in help_result.output
+
+
+def test_rules_command_lists_and_filters():
+    from linter.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["rules"])
+    assert table.exit_code == 0 and RULE in table.output and "parse-error" in table.output
+    tagged = runner.invoke(app, ["rules", "--tag", "syntax", "--format", "json"])
+    import json
+
+    rows = json.loads(tagged.output)
+    assert rows and all("syntax" in row["tags"] for row in rows)
+    assert set(rows[0]) == {"id", "severity", "profile", "tags", "summary"}
+    minimal = json.loads(runner.invoke(app, ["rules", "--profile", "min", "-f", "json"]).output)
+    assert all(row["profile"] == "min" for row in minimal) and RULE not in [r["id"] for r in minimal]
+    assert runner.invoke(app, ["rules", "--profile", "prod"]).exit_code == 2
+
+
+def test_explain_prints_markdown_and_suggests_on_typo():
+    from linter.cli import app
+
+    runner = CliRunner()
+    page = runner.invoke(app, ["explain", RULE])
+    assert page.exit_code == 0 and page.output.startswith(f"# {RULE}\n")
+    assert "## Fix" in page.output
+    typo = runner.invoke(app, ["explain", "submision-tls-not-required"])
+    assert typo.exit_code == 2
+    assert f"did you mean '{RULE}'" in typo.output
+
+
+def test_version_fast_path(tmp_path):
+    result = lint_process(tmp_path, command="--version")
+    assert result.code == 0 and result.out.startswith("smtplint ")

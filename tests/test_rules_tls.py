@@ -1,0 +1,221 @@
+"""The TLS rules: exact messages, locations, severities and fixes, the
+protocol and cipher parsers against Postfix and OpenSSL, and the corpus."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, corpus_dir, requires_corpus, requires_postconf
+
+from linter.engine.builtins.tls_ciphers import weak_families
+from linter.engine.builtins.tls_protocols import admitted_protocols, legacy_admitted
+from linter.lint import lint_pair
+from linter.postfix.load import ConfigPaths, pair_for
+
+TLS_RULES = ("mx-tls-required", "tls-cert-missing", "tls-legacy-protocols",
+             "tls-weak-ciphers", "tls-setting-ignored")
+
+
+def findings(directory: str | Path, rule: str, version: str = "3.7") -> list:
+    return [f for f in lint_pair(pair_for(str(directory)), version=version) if f.rule == rule]
+
+
+def fixture(rule: str, case: str) -> Path:
+    return FIXTURES / "rules" / rule / case
+
+
+@pytest.mark.parametrize("value, legacy", [
+    (">=TLSv1", ("TLSv1", "TLSv1.1")),
+    ("!SSLv2, !SSLv3", ("TLSv1", "TLSv1.1")),
+    ("!SSLv2:!SSLv3:!TLSv1", ("TLSv1.1",)),
+    ("!SSLv2 !SSLv3 !TLSv1 !TLSv1.1", ()),
+    (">=TLSv1.2", ()),
+    (">=TLSv1.1 <=TLSv1.3", ("TLSv1.1",)),
+    ("<=TLSv1.2", ("TLSv1", "TLSv1.1")),
+    ("TLSv1.2, TLSv1.3", ()),
+    (">=0x0303", ()),
+    ("", ("TLSv1", "TLSv1.1")),
+])
+def test_protocol_lists_read_as_postfix_reads_them(value, legacy):
+    assert legacy_admitted(value) == legacy
+
+
+def test_invalid_protocol_lists_are_unknown():
+    assert admitted_protocols("tlsv1.2") is None          # names are case-sensitive
+    assert admitted_protocols(">=TLSv9") is None
+    assert admitted_protocols(">=TLSv1.2", bounds=False) is None   # before 3.6
+
+
+@pytest.mark.parametrize("cipherlist, exclusions, weak", [
+    ("aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH", "", ()),
+    ("aNULL:-aNULL:HIGH:@STRENGTH", "", ()),
+    ("HIGH:MEDIUM:RC4:DES-CBC3-SHA", "", ("RC4", "3DES")),
+    ("HIGH:MEDIUM:RC4", "RC4", ()),
+    ("ALL:!aNULL", "", ()),
+    ("ALL", "", ("aNULL",)),
+    ("eNULL:!aNULL", "", ("NULL",)),
+    ("HIGH", "!RC4", None),
+])
+def test_cipher_lists_name_weak_families(cipherlist, exclusions, weak):
+    assert weak_families(cipherlist, exclusions) == weak
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+def test_all_admits_anonymous_suites_in_openssl():
+    """What the cipher parser claims about ALL holds in the real OpenSSL."""
+    out = subprocess.run(["openssl", "ciphers", "-v", "ALL:!EXPORT:!LOW:!RC4"],
+                         capture_output=True, text=True, check=True).stdout
+    assert any("Au=None" in line for line in out.splitlines())
+    out = subprocess.run(["openssl", "ciphers", "-v", "ALL:!EXPORT:!LOW:!RC4:!aNULL"],
+                         capture_output=True, text=True, check=True).stdout
+    assert not any("Au=None" in line for line in out.splitlines())
+
+
+@requires_postconf
+def test_protocol_defaults_match_postfix():
+    postconf = shutil.which("postconf") or "/usr/sbin/postconf"
+    out = subprocess.run([postconf, "-dh", "smtpd_tls_mandatory_protocols"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert legacy_admitted(out) == ("TLSv1", "TLSv1.1")
+
+
+def test_legacy_protocols_default_on_submission_is_an_error():
+    found = findings(fixture("tls-legacy-protocols", "fires"), "tls-legacy-protocols")
+    by_service = {f.service: f for f in found}
+    submission = by_service["submission/inet"]
+    assert submission.severity == "error"
+    assert submission.line == 2
+    assert submission.message == ("submission (master.cf:2) admits TLSv1 and TLSv1.1: "
+                                  "smtpd_tls_mandatory_protocols=>=TLSv1, the Postfix default")
+    assert submission.fix.lines == ("smtpd_tls_mandatory_protocols = >=TLSv1.2",)
+    smtp = by_service["smtp/inet"]
+    assert smtp.severity == "info"
+    assert "smtpd_tls_protocols=>=TLSv1" in smtp.message
+
+
+def test_legacy_protocols_override_is_fixed_by_override():
+    [found] = findings(fixture("tls-legacy-protocols", "fires-override"), "tls-legacy-protocols")
+    assert (found.line, found.column) == (3, 6)
+    assert found.message.endswith("admits TLSv1.1: smtpd_tls_mandatory_protocols=>=TLSv1.1, "
+                                  "set by -o at master.cf:3")
+    assert found.fix.lines == ("  -o smtpd_tls_mandatory_protocols=>=TLSv1.2",)
+    assert found.fix.edits[0].service == "submission/inet"
+
+
+def test_legacy_protocols_before_3_6_use_the_old_default_and_syntax():
+    found = findings(fixture("tls-legacy-protocols", "fires"), "tls-legacy-protocols", "3.5")
+    submission = next(f for f in found if f.service == "submission/inet")
+    assert "smtpd_tls_mandatory_protocols=!SSLv2, !SSLv3, the Postfix default" in submission.message
+    assert submission.fix.lines == (
+        "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1, !TLSv1.1",)
+
+
+def test_mx_tls_required_from_main_cf_moves_encrypt_to_submission():
+    [found] = findings(fixture("mx-tls-required", "fires"), "mx-tls-required")
+    assert (found.severity, found.service, found.line) == ("error", "smtp/inet", 1)
+    assert found.message.startswith(
+        "smtp (master.cf:1) requires STARTTLS on port 25: smtpd_tls_security_level=encrypt, "
+        "inherited from main.cf:5. RFC 3207 section 4")
+    assert found.fix.lines == ("smtpd_tls_security_level = may",
+                               "  -o smtpd_tls_security_level=encrypt")
+    edits = [(e.name, e.value, e.service) for e in found.fix.edits]
+    assert edits == [("smtpd_tls_security_level", "may", None),
+                     ("smtpd_tls_security_level", "encrypt", "submission/inet")]
+
+
+def test_mx_tls_required_behind_postscreen_names_enforce_tls():
+    [found] = findings(fixture("mx-tls-required", "fires-postscreen"), "mx-tls-required")
+    assert found.service == "smtpd/pass"
+    assert "smtpd_enforce_tls=yes, inherited from main.cf:4" in found.message
+
+
+def test_cert_missing_names_every_certificate_parameter():
+    [found] = findings(fixture("tls-cert-missing", "fires"), "tls-cert-missing")
+    assert (found.severity, found.service, found.line) == ("error", "submission/inet", 3)
+    assert found.message == (
+        "submission (master.cf:2) uses TLS (smtpd_tls_security_level=encrypt, set by -o at "
+        "master.cf:3) but no server certificate is configured: smtpd_tls_cert_file, "
+        "smtpd_tls_eccert_file, smtpd_tls_dcert_file and smtpd_tls_chain_files are all "
+        "empty; smtpd cannot start TLS, and clients cannot send mail without it")
+    assert found.fix.edits == ()     # example paths are never written by --fix
+
+
+def test_cert_missing_needs_main_cf_to_judge():
+    master = fixture("tls-cert-missing", "fires") / "master.cf"
+    found = [f for f in lint_pair(ConfigPaths(None, str(master))) if f.rule == "tls-cert-missing"]
+    assert found == []
+
+
+def test_weak_ciphers_override_fix_excludes_what_it_found():
+    [found] = findings(fixture("tls-weak-ciphers", "fires"), "tls-weak-ciphers")
+    assert found.severity == "warning"
+    assert found.message == ("smtp (master.cf:1) admits RC4 and 3DES suites: "
+                             "tls_medium_cipherlist=HIGH:MEDIUM:RC4:DES-CBC3-SHA, "
+                             "inherited from main.cf:4")
+    assert found.fix.lines == ("smtpd_tls_exclude_ciphers = RC4, 3DES",)
+
+
+def test_setting_ignored_client_parameter_on_smtpd():
+    [found] = findings(fixture("tls-setting-ignored", "fires"), "tls-setting-ignored")
+    assert (found.severity, found.line, found.column) == ("info", 4, 6)
+    assert found.message.startswith("smtps (master.cf:2): smtp_tls_security_level=encrypt "
+                                    "(set by -o at master.cf:4) has no effect")
+    assert [(e.action, e.name, e.service) for e in found.fix.edits] == [
+        ("remove", "smtp_tls_security_level", "smtps/inet")]
+
+
+# --- the shared corpus, as its MANIFEST describes it -------------------------
+
+CORPUS_EXPECTATIONS = [
+    # (directory, main, master, rule, service key or None for "must not fire")
+    ("smacz42-ansible-role-postfix-server", "main.cf.j2", "master.cf.j2",
+     "mx-tls-required", "smtp/inet"),
+    ("reverentengineer-mail-server", "main.cf", "master.cf",
+     "tls-cert-missing", "submission/inet"),
+    ("debian-bookworm-postfix", "main.cf", "master.cf", "tls-cert-missing", None),
+    ("bun-mail", "main.cf", "master.cf", "tls-setting-ignored", "smtps/inet"),
+    ("grapheneos-mail", "main.cf", "master.cf", "tls-legacy-protocols", None),
+    ("mailcow-dockerized", "main.cf", "master.cf", "mx-tls-required", None),
+    ("hardware-mailserver", "main.cf", "master.cf", "tls-weak-ciphers", None),
+    ("arf20net-mail-conf", "main.cf", "master.cf", "submission-tls-not-required",
+     "submission/inet"),
+    ("kirilkirkov-postfix-dovecot-mysql", "main.cf", "master.cf",
+     "submission-tls-not-required", "submission/inet"),
+    ("robbertkl-docker-mail", "main.cf", "master.cf", "submission-tls-not-required",
+     "submission/inet"),
+    ("docker-mailserver", "main.cf", "master.cf", "submission-tls-not-required", None),
+]
+
+
+def _corpus_pair(directory: str, main: str | None, master: str | None) -> ConfigPaths:
+    base = corpus_dir() / "postfix" / directory
+    return ConfigPaths(str(base / main) if main else None, str(base / master) if master else None)
+
+
+@requires_corpus
+@pytest.mark.parametrize("directory, main, master, rule, service", CORPUS_EXPECTATIONS,
+                         ids=[f"{e[0]}:{e[3]}" for e in CORPUS_EXPECTATIONS])
+def test_corpus_tls_notes(directory, main, master, rule, service):
+    found = [f for f in lint_pair(_corpus_pair(directory, main, master)) if f.rule == rule]
+    if service is None:
+        assert found == []
+    else:
+        assert service in {f.service for f in found}
+
+
+@requires_corpus
+def test_no_tls_rule_fires_on_template_values():
+    """Over every corpus pair: no TLS finding quotes a template placeholder."""
+    from linter.postfix.template import has_placeholder
+
+    root = corpus_dir() / "postfix"
+    for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+        names = sorted(p.name for p in directory.iterdir())
+        main = next((n for n in names if n.startswith("main.cf") or "main" in n), None)
+        master = next((n for n in names if n.startswith("master.cf") or "master" in n), None)
+        for finding in lint_pair(_corpus_pair(directory.name, main, master)):
+            if finding.rule in TLS_RULES:
+                assert not has_placeholder(finding.message), finding.message
