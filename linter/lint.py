@@ -44,7 +44,7 @@ def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
     for paths in configurations:
         try:
             findings.update(lint_pair(paths, rules, version))
-        except Exception as error:  # a bug in a rule or the model: say where, go on
+        except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on
             where = " + ".join(path for path in (paths.main, paths.master) if path)
             result.internal_errors.append(f"{where}: internal error: "
                                           f"{type(error).__name__}: {error}")

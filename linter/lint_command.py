@@ -156,6 +156,8 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     found = discover(list(options.paths), options.root, options.exclude_paths)
     if found.missing:
         raise UsageError(f"{found.missing[0]}: no such file or directory")
+    if not found.configurations and not found.yaml_files:
+        stderr.write(f"smtplint: no main.cf or master.cf found in {' '.join(options.paths)}\n")
     result = lint_all(found.configurations, rules, options.version)
     for message in result.internal_errors:
         stderr.write(f"smtplint: {message}\n")

@@ -109,5 +109,6 @@ def lint_process(cwd: Path, *args: str, env: dict | None = None,
     environ["PYTHONPATH"] = str(ROOT) + os.pathsep + environ.get("PYTHONPATH", "")
     environ.update(env or {})
     completed = subprocess.run([sys.executable, "-m", "linter", command, *args], cwd=cwd,
-                               env=environ, capture_output=True, text=True, timeout=120)
+                               env=environ, capture_output=True, text=True, timeout=120,
+                               check=False)
     return Result(completed.returncode, completed.stdout, completed.stderr)

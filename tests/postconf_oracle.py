@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,16 +20,15 @@ from pathlib import Path
 from linter.postfix.main_cf import parse_main_cf
 from linter.postfix.master_cf import parse_master_cf
 from linter.postfix.params import parameter_data
-from linter.postfix.resolve import Configuration, resolve
+from linter.postfix.resolve import HOSTNAME, Configuration, resolve
 
 POSTCONF = shutil.which("postconf") or "/usr/sbin/postconf"
 BLANK_RUN = re.compile(r"\s+")
 # postconf reports its -c argument here; it is not a property of the files.
 IGNORED_MAIN = frozenset({"config_directory"})
-# postconf 3.7 reads -oNAME=VALUE as getopt would not when NAME holds an
-# "o" (it shows -osmtpd_tls_wrappermode=yes as "de = yes"); smtpd reads it
-# right. Services using that form are compared on -o NAME=VALUE words only.
-SINGLE_TOKEN_OPTION = re.compile(r"(?:^|\s)-o[^\s{]")
+# postconf 3.7 splits the single-word form -oNAME=VALUE at every further
+# "o" or "-" (-osmtpd_tls_wrappermode=yes shows as "de = yes", -osmtpd_banner=xoy
+# as "x"); smtpd reads it with getopt, right. Such services are left out.
 
 
 def fold(value: str) -> str:
@@ -105,6 +105,8 @@ def host_values() -> dict[str, str]:
     names = sorted(parameter_data().host_derived - PER_PROCESS)
     result = subprocess.run([POSTCONF, "-d", *names], capture_output=True, text=True)
     values = _assignments(result.stdout.encode())
+    # The machine's own name, from which Postfix derives myhostname/mydomain.
+    values[HOSTNAME] = socket.gethostname()
     # Postfix builds mynetworks as "net/len " items, so the value ends in a
     # blank; postconf -d folds it away, -x expansion shows it ("/64 ,").
     if values.get("mynetworks"):
@@ -126,6 +128,12 @@ def model_main(config: Configuration, names) -> dict[str, str | None]:
         found[name] = None if setting is None else (
             setting.value if setting.known else None)
     return found
+
+
+# smtpd derives myhostname/mydomain defaults after its -o options (so an
+# override of mydomain changes them); postconf derives them once, from
+# main.cf. Service values that use them are not compared.
+HOST_DEFAULTS = frozenset({"myhostname", "mydomain"})
 
 
 def duplicate_keys(config: Configuration) -> set[str]:
@@ -153,21 +161,22 @@ def comparable_services(config: Configuration) -> dict[str, dict[str, str | None
             if not override.postconf_visible:
                 continue
             setting = view.setting(override.name)
-            values[override.name] = setting.value if setting.known else None
+            per_service_host = HOST_DEFAULTS & setting.expansion.references
+            values[override.name] = (setting.value if setting.known and not per_service_host
+                                     else None)
         found[service.key] = values
     return found
 
 
 def misread_by_postconf(config: Configuration) -> set[str]:
-    """Service keys whose text uses ``-oNAME=VALUE`` with an "o" in NAME."""
-    keys = set()
-    for view in config.services:
-        for word in view.service.arguments:
-            text = word.text
-            if text.startswith("-o") and len(text) > 2 and not text.startswith("-o{") \
-                    and "o" in text[2:].split("=", 1)[0]:
-                keys.add(view.service.key)
-    return keys
+    """Service keys with a ``-oNAME=VALUE`` word that postconf misreads."""
+    return {view.service.key for view in config.services
+            if any(postconf_misreads(word.text) for word in view.service.arguments)}
+
+
+def postconf_misreads(word: str) -> bool:
+    rest = word[2:]
+    return word.startswith("-o") and bool(rest) and ("o" in rest or "-" in rest)
 
 
 def disagreements(config: Configuration, oracle: Oracle) -> list[str]:

@@ -6,11 +6,16 @@ from __future__ import annotations
 import os
 import time
 
-from typer.testing import CliRunner
-
 from lint_helpers import (
-    bad_pair, good_pair, lint, lint_process, project, submission_line, write_config,
+    bad_pair,
+    good_pair,
+    lint,
+    lint_process,
+    project,
+    submission_line,
+    write_config,
 )
+from typer.testing import CliRunner
 
 RULE = "submission-tls-not-required"
 
@@ -173,3 +178,32 @@ def test_explain_prints_markdown_and_suggests_on_typo():
 def test_version_fast_path(tmp_path):
     result = lint_process(tmp_path, command="--version")
     assert result.code == 0 and result.out.startswith("smtplint ")
+
+
+def test_nothing_to_lint_passes_with_a_note(tmp_path):
+    root = project(tmp_path)
+    result = lint(root)
+    assert result.code == 0 and "no main.cf or master.cf found in ." in result.err
+    assert "0 files" in result.out
+
+
+def test_a_crashing_rule_is_exit_2_and_the_other_configurations_are_linted(tmp_path):
+    """A custom rule whose message names a field that does not exist raises
+    while formatting: that pair is reported as an internal error, the next
+    pair still gets its findings."""
+    from conftest import ROOT
+
+    root = project(tmp_path)
+    crash = good_pair(root / "a-crash")
+    text = (crash / "master.cf").read_text()
+    (crash / "master.cf").write_text(text.replace("  -o syslog_name=postfix/submission\n", ""))
+    bad_pair(root / "b-bad")
+    rules = root / "rules"
+    rules.mkdir()
+    rule = (ROOT / "docs" / "examples" / "rules" / "submission-syslog-name.yaml").read_text()
+    rule = rule.replace("message: \"{service} logs as", "message: \"{no_such_field} logs as")
+    (rules / "submission-syslog-name.yaml").write_text(rule)
+    result = lint(root, "--rules-dir", "rules", "--format", "json")
+    assert result.code == 2
+    assert "a-crash/main.cf + a-crash/master.cf: internal error: KeyError" in result.err
+    assert {f["path"] for f in result.json()["findings"]} == {"b-bad/master.cf"}

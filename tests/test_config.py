@@ -4,10 +4,9 @@ messages, overridden by the command line."""
 from __future__ import annotations
 
 import pytest
+from lint_helpers import bad_pair, lint, project, write_config
 
 from linter.config import ConfigError, find_config, load_settings
-
-from lint_helpers import bad_pair, lint, project, write_config
 
 RULE = "submission-tls-not-required"
 
@@ -135,3 +134,13 @@ def test_exclude_paths_are_relative_to_the_config_root(tmp_path):
     assert paths == {"current/master.cf"}
     write_config(root, "exclude_paths: ['*/master.cf']\n")
     assert lint(root, "--format", "json").json()["findings"] == []
+
+
+def test_documented_example_config_is_valid(tmp_path):
+    from conftest import ROOT
+
+    root = project(tmp_path, isolate=False)
+    (root / ".smtplint.yml").write_text((ROOT / "docs" / "examples" / "smtplint.yml").read_text())
+    settings = load_settings(start=root)
+    assert settings.profile == "safety" and settings.postfix_version == "3.7"
+    assert settings.rules_dir == (str(root / "smtplint-rules"),)

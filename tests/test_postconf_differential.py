@@ -10,6 +10,7 @@ fixtures and the corpus happen in a thread pool, once per module.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, corpus_dir, requires_corpus, requires_postconf
 from postconf_oracle import (
-    CorpusPair, Oracle, ask_postconf, corpus_pairs, disagreements, model, read, write_pair,
+    CorpusPair, Oracle, ask_postconf, corpus_pairs, disagreements, model, postconf_misreads, read,
+    write_pair,
 )
 
 MODEL_FIXTURES = FIXTURES / "model"
@@ -206,7 +208,7 @@ def option(draw) -> str:
     words = draw(_value(CUSTOM))
     words = [w for w in words if w and " " not in w and "#" not in w] or ["v"]
     form = draw(st.sampled_from(("-o n=v", "-o {n=v}", "-o { n = v v }", "-on=v")))
-    if form == "-on=v" and "o" in name:
+    if form == "-on=v" and postconf_misreads(f"-o{name}={','.join(words)}"):
         form = "-o n=v"  # postconf 3.7 misreads this form (tested on its own)
     if form == "-o { n = v v }":
         return f"-o {{ {name} = {' '.join(words)} }}"
@@ -229,7 +231,11 @@ def master_cf(draw) -> str:
     return "\n".join(entries) + "\n"
 
 
-@settings(max_examples=40, deadline=None,
+# Bounded so the file stays fast; SMTPLINT_DIFF_EXAMPLES=2000 hunts harder.
+EXAMPLES = int(os.environ.get("SMTPLINT_DIFF_EXAMPLES", "40"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(main=main_cf(), master=master_cf())
 def test_generated_configs_agree_with_postconf(main, master):

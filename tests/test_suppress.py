@@ -3,10 +3,10 @@ entry, whole file; nothing else is hidden."""
 
 from __future__ import annotations
 
+from lint_helpers import bad_pair, lint, project, submission_line
+
 from linter.engine.suppress import parse_directive, suppressions
 from linter.postfix.master_cf import parse_master_cf
-
-from lint_helpers import bad_pair, lint, project, submission_line
 
 RULE = "submission-tls-not-required"
 

@@ -296,3 +296,15 @@ def mentions(settings: Settings, names: Iterable[str],
 def quoted(setting: Setting | None, parameter: str) -> str:
     """``name=value`` as a message shows a list (empty when unset)."""
     return f"{parameter}={setting.value.strip() if setting else ''}"
+
+
+def where(setting: Setting | None, settings: Settings) -> str:
+    """Like run.origin, but a default that depends on compatibility_level
+    says so instead of quoting Postfix's internal expression."""
+    from linter.engine.run import origin
+
+    if setting is not None and setting.source.kind == "default" and "level {" in setting.raw:
+        level = settings.setting("compatibility_level")
+        shown = level.value.strip() if level is not None and level.known else "unknown"
+        return f"the Postfix default at compatibility_level {shown or '0'}"
+    return origin(setting)

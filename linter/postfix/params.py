@@ -74,7 +74,10 @@ def parameter_data(version: str = DEFAULT_VERSION) -> ParameterData:
         defaults.update(BEFORE_3_6)
         defaults.pop("respectful_logging", None)
         defaults.pop("smtpd_relay_before_recipient_restrictions", None)
-    defaults["mail_version"] = version
+    generated = str(data.get("postfix_version", ""))
+    # The generating Postfix's full version (3.7.11) when it is the target.
+    same = version_key(generated)[:2] == version_key(version)[:2] and len(version_key(version)) == 2
+    defaults["mail_version"] = generated if same else version
     return ParameterData(version, defaults, frozenset(data["raw"]),
                          frozenset(data["host_derived"]))
 

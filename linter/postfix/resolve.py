@@ -19,8 +19,13 @@ from linter.postfix.params import DEFAULT_VERSION, ParameterData, parameter_data
 from linter.postfix.ports import ROLE_BY_PORT, Listener, known_tcp_ports, listener
 
 TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
-# Postfix derives mydomain's default from myhostname, written or not.
-DERIVED_DOMAIN = "mydomain"
+# Postfix derives myhostname's default from the machine's name (plus
+# mydomain when the name is short) and mydomain's from myhostname.
+# host_values may carry the machine's name under HOSTNAME (not a Postfix
+# parameter) so the model can follow those rules.
+HOSTNAME = "hostname"
+HOSTNAME_DEFAULTS = ("myhostname", "mydomain")
+DEFAULT_DOMAIN = "localdomain"
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,8 @@ class Context:
         # machine smtplint runs on, so it is unknown unless written down.
         self._unknown = {name for name in data.host_derived
                          if name not in self._host_values and not self._written(name)}
-        if DERIVED_DOMAIN in self._unknown and self._written("myhostname"):
-            self._unknown.discard(DERIVED_DOMAIN)  # follows the written myhostname
+        self._unknown.difference_update(name for name in HOSTNAME_DEFAULTS
+                                        if self._derivable(name))
         self._expander = Expander(self.raw_value, data.raw, _UnknownNames(self))
         self._cache: dict[str, Setting] = {}
 
@@ -91,29 +96,48 @@ class Context:
             return self._main[name].raw
         if name in self._extra:
             return self._extra[name]
-        if name == DERIVED_DOMAIN and self._written("myhostname"):
-            return self._domain_of_myhostname()
+        if name in HOSTNAME_DEFAULTS and self._derivable(name):
+            return self._hostname_default(name)
         if name in self._host_values:
             return self._host_values[name]
         return self._data.defaults.get(name)
 
-    def _domain_of_myhostname(self) -> str:
-        """Postfix's default mydomain: myhostname after its first dot, or
-        ``localdomain`` when it has none (mail_params.c)."""
+    # -- myhostname and mydomain defaults, as mail_params.c derives them ----
+
+    def _derivable(self, name: str) -> bool:
+        """Whether Postfix's default for ``name`` can be computed here."""
+        if name == "myhostname":
+            return HOSTNAME in self._host_values
+        return self._written("myhostname") or self._derivable("myhostname")
+
+    def _hostname_default(self, name: str) -> str:
+        if name == "myhostname":
+            host = self._host_values[HOSTNAME]
+            if "." not in host:  # a short name gets mydomain (or localdomain)
+                host = f"{host}.{self._mydomain_without_myhostname().value}"
+            return host  # Postfix expands the result again: "$" stays special
         hostname = self.setting("myhostname")
-        if hostname is None:
-            return "localdomain"
-        _, dot, domain = hostname.value.partition(".")
-        return domain.replace("$", "$$") if dot else "localdomain"
+        _, dot, domain = hostname.value.partition(".") if hostname else ("", "", "")
+        return domain if dot else DEFAULT_DOMAIN
+
+    def _mydomain_without_myhostname(self) -> Expansion:
+        """mydomain as Postfix reads it while myhostname is not yet set."""
+        if not self._written("mydomain"):
+            return Expansion(DEFAULT_DOMAIN)
+        lookup = lambda name: None if name == "myhostname" else self.raw_value(name)  # noqa: E731
+        return Expander(lookup, self._data.raw, _UnknownNames(self)).expand(
+            self.raw_value("mydomain") or "")
 
     def is_unknown(self, name: str) -> bool:
         """A name whose value depends on the host or on a template."""
         if name in self._unknown:
             return True
-        if name == DERIVED_DOMAIN and name not in self._main and name not in self._overrides:
-            hostname = self.setting("myhostname")
-            return hostname is not None and not hostname.known
-        return False
+        if name not in HOSTNAME_DEFAULTS or self._written(name) or not self._derivable(name):
+            return False
+        if name == "myhostname":
+            return not self._mydomain_without_myhostname().known
+        hostname = self.setting("myhostname")
+        return hostname is not None and not hostname.known
 
     def source(self, name: str) -> Source:
         if name in self._overrides:
@@ -304,6 +328,7 @@ def _expansion_problems(config: Configuration) -> list[Diagnostic]:
         undefined = setting.expansion.undefined - overridden
         diagnostics.extend(_report(config.main.path, param.value_line, param.value_column,
                                    name, setting.expansion, undefined))
+    diagnostics.extend(_derived_hostname_problems(config, main_params))
     for view in config.services:
         for override in view.service.override_map().values():
             setting = view.setting(override.name)
@@ -313,6 +338,20 @@ def _expansion_problems(config: Configuration) -> list[Diagnostic]:
                                        f"{view.service.key}: {override.name}",
                                        setting.expansion, setting.expansion.undefined))
     return diagnostics
+
+
+def _derived_hostname_problems(config: Configuration,
+                               main_params: dict[str, Parameter]) -> list[Diagnostic]:
+    """A short host name plus a written mydomain makes myhostname; Postfix
+    expands that again, and stops on a stray "$" in it."""
+    param = main_params.get("mydomain")
+    if param is None or "myhostname" in main_params:
+        return []
+    setting = config.context.setting("myhostname")
+    if setting is None or setting.source.kind != "default":
+        return []
+    return _report(config.main.path, param.value_line, param.value_column,
+                   "myhostname (the host name with mydomain)", setting.expansion, set())
 
 
 def _report(path: str, line: int, column: int, what: str, expansion: Expansion,

@@ -15,7 +15,8 @@ import re
 # (Jinja {% %}, {# #}, {{ }}, ERB <% %>, %{var} installer prefixes).
 CONTROL_LINE = re.compile(r"^\s*(\{%|\{#|\{\{|<%|%\{[A-Za-z_])")
 PLACEHOLDER = re.compile(
-    r"\{\{(?:(?!\}\})[^=])*\}\}"      # {{ var }}, {{ .Var }}, but not inline:{{k=v}}
+    r"(?<!\$)\{\{(?:(?!\}\})[^=])*\}\}"  # {{ var }}, {{ .Var }}; not inline:{{k=v}},
+                                         # nor Postfix's own ${{$a} <level {1} ? ...}
     r"|\{%.*?%\}|<%.*?%>"             # Jinja/ERB statements inside a value
     r"|%\{[A-Za-z_][\w.]*\}"          # %{var} installer templates
     r"|\bPH_[A-Z][A-Z0-9_]*\b"        # iRedMail PH_ placeholders

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from linter.diagnostics import Diagnostic
 from linter.engine.findings import Finding
 from linter.postfix.resolve import ServiceView
+from linter.postfix.template import has_placeholder, is_control_line
 
 
 def check(rule, scope) -> Iterator[Finding]:
     from linter.engine.run import make_fix, template_fields
 
     for diagnostic in scope.config.diagnostics:
-        if diagnostic.code != rule.id:
+        if diagnostic.code != rule.id or _in_template_text(scope.config, diagnostic):
             continue
         view = service_at(scope.config, diagnostic)
         fix = make_fix(rule, scope, view, template_fields(view, None))
@@ -28,6 +29,19 @@ def check(rule, scope) -> Iterator[Finding]:
                       line=diagnostic.line, column=diagnostic.column,
                       message=diagnostic.message,
                       service=view.service.key if view else None, fix=fix, tags=rule.tags)
+
+
+def _in_template_text(config, diagnostic: Diagnostic) -> bool:
+    """A line that holds template syntax is not Postfix text yet: what
+    Postfix makes of it depends on the rendering, so it is unknown."""
+    for parsed in (config.main, config.master):
+        if parsed is None or parsed.path != diagnostic.path:
+            continue
+        for node in parsed.nodes:
+            if any(line.number == diagnostic.line for line in node.lines):
+                return any(has_placeholder(line.text) or is_control_line(line.text)
+                           for line in node.lines)
+    return False
 
 
 def service_at(config, diagnostic: Diagnostic) -> ServiceView | None:

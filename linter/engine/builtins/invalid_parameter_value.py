@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter.engine.builtins.parameter_names import at
 from linter.engine.findings import Edit, Finding, Fix
 from linter.postfix.resolve import Setting
 from linter.postfix.template import has_placeholder
@@ -25,8 +26,9 @@ def check(rule, scope) -> Iterator[Finding]:
     config = scope.config
     levels = {name: [str(v) for v in values] for name, values in
               rule.check.get("options", {}).get("tls_levels", {}).items()}
+    not_boolean = set(rule.check.get("options", {}).get("not_boolean", ()))
     booleans = frozenset(name for name, value in config.data.defaults.items()
-                         if value in ("yes", "no"))
+                         if value in ("yes", "no") and name not in not_boolean)
     if config.main is not None:
         in_force = config.main.definitions()
         for param in config.main.parameters:
@@ -37,7 +39,7 @@ def check(rule, scope) -> Iterator[Finding]:
             if problem:
                 yield _finding(rule, scope, scope.main_path, param.value_line,
                                param.value_column, f"{param.name} = {param.raw} "
-                               f"(main.cf:{param.line})", problem, setting, None)
+                               f"({at(scope.main_path, param.line)})", problem, setting, None)
     for view in config.services:
         prefixes = DAEMON_PREFIXES.get(view.service.command, ())
         for override in view.service.override_map().values():
@@ -67,12 +69,14 @@ def _problem(setting: Setting, booleans: frozenset[str], levels: dict[str, list[
     if setting.name in booleans and value.lower() not in ("yes", "no"):
         meant = {"true": "yes", "on": "yes", "1": "yes", "enabled": "yes",
                  "false": "no", "off": "no", "0": "no", "disabled": "no"}.get(value.lower())
-        return (f"{value!r} is not a Postfix boolean (only yes or no): the daemon "
-                "stops with \"bad boolean configuration\"", meant)
+        text = (f"{value!r} is not a Postfix boolean (only yes or no): the daemon "
+                "stops with \"bad boolean configuration\"")
+        return text, meant
     allowed = levels.get(setting.name)
     if allowed is not None and value and value.lower() not in allowed:
-        return (f"{value!r} is not a TLS level this daemon accepts ({', '.join(allowed)}): "
-                "it stops with \"Invalid TLS level\"", None)
+        text = (f"{value!r} is not a TLS level this daemon accepts ({', '.join(allowed)}): "
+                "it stops with \"Invalid TLS level\"")
+        return text, None
     return None
 
 

@@ -84,7 +84,7 @@ def _intended(words: list[Token], start: int, broken: int) -> tuple[str | None, 
     text = " ".join(pieces).strip(BLANKS)
     if text.startswith("{"):
         text = text[1:].rstrip(BLANKS)
-        text = text[:-1] if text.endswith("}") else text
+        text = text.removesuffix("}")
     name, equals, value = text.partition("=")
     name = name.strip(BLANKS)
     if not equals or not name or any(char in BLANKS for char in name):

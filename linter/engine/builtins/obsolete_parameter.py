@@ -6,14 +6,17 @@ The obsolete -> replacement table is data, in the rule's
 setting that wins when set, e.g. smtpd_enforce_tls=yes over
 smtpd_use_tls=yes), ``since`` (the first Postfix version where the name is
 obsolete or ignored) and ``advice`` (what to do, when there is no simple
-replacement).
+replacement), ``copy_value`` (a rename: the replacement takes the same
+value), ``ok_values`` (values that are fine) and ``status`` (wording other
+than "is obsolete").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 
+from linter.engine.builtins.parameter_names import at
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.rules import builtin_rules
 from linter.postfix.params import version_key
@@ -22,7 +25,7 @@ from linter.postfix.resolve import Context
 RULE_ID = "obsolete-parameter"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin_table() -> dict:
     for rule in builtin_rules():
         if rule.id == RULE_ID:
@@ -47,8 +50,11 @@ def check(rule, scope) -> Iterator[Finding]:
             return False
         setting = context.setting(name)
         ok_values = [str(v).lower() for v in applies[name].get("ok_values", ())]
-        return not (ok_values and setting is not None and setting.known
-                    and setting.value.strip().lower() in ok_values)
+        if not ok_values:
+            return True
+        # only some values are the problem: an unknown value is not one
+        return (setting is not None and setting.known
+                and setting.value.strip().lower() not in ok_values)
 
     if config.main is not None:
         for param in config.main.parameters:
@@ -58,7 +64,7 @@ def check(rule, scope) -> Iterator[Finding]:
                 yield Finding(
                     rule=rule.id, severity=rule.severity, path=scope.main_path,
                     line=param.line, column=param.column,
-                    message=f"{param.name} = {param.raw} (main.cf:{param.line}) "
+                    message=f"{param.name} = {param.raw} ({at(scope.main_path, param.line)}) "
                             f"{advice.text}",
                     fix=_fix(advice, fix_lines, scope.main_path, param.name, None),
                     tags=rule.tags)
@@ -89,7 +95,7 @@ class Advice:
 def _advice(name: str, table: dict, context: Context) -> Advice:
     entry = table[name]
     since = entry.get("obsolete_since", "")
-    stem = f"is obsolete{f' since Postfix {since}' if since else ''}"
+    stem = entry.get("status") or f"is obsolete{f' since Postfix {since}' if since else ''}"
     replacement = entry.get("replacement")
     if not replacement:
         return Advice(f"{stem}: {entry.get('advice', 'remove it')}", [])
@@ -107,6 +113,9 @@ def _advice(name: str, table: dict, context: Context) -> Advice:
 
 def _replacement_value(name: str, entry: dict, context: Context) -> str | None:
     values = {str(k).lower(): str(v) for k, v in entry.get("values", {}).items()}
+    if entry.get("copy_value"):
+        setting = context.setting(name)
+        return setting.raw.strip() if setting is not None else None
     for other, other_values in entry.get("stronger", {}).items():
         setting = context.setting(other)
         if setting is not None and setting.known:

@@ -10,8 +10,15 @@ from collections.abc import Iterator
 
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.restrictions import (
-    RECIPIENT, RELAY, Client, ListResult, Verdict, delays_reject, evaluate,
+    RECIPIENT,
+    RELAY,
+    Client,
+    ListResult,
+    Verdict,
+    delays_reject,
+    evaluate,
     has_working_relay_check,
+    where,
 )
 from linter.engine.run import Scope, origin, service_finding
 from linter.postfix.resolve import ServiceView, Setting
@@ -23,16 +30,21 @@ SAFE_NETWORKS = "127.0.0.0/8 [::1]/128"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    if scope.config.main is None:
+        return  # without main.cf, what it would set is unknown
     for view in scope.services:
-        if delays_reject(view) is not True or not _starts(view):
+        if delays_reject(view) is not True:
             continue
         verdict = evaluate(view, STRANGER)
         if verdict.outcome == "accept":
-            yield _permit_finding(rule, scope, view, verdict)
+            # Accepted without an explicit permit means no relay check at
+            # all: smtpd does not start, which relay-control-missing reports.
+            if _deciding(verdict).decided_by:
+                yield _permit_finding(rule, scope, view, verdict)
             continue
         trusted, why = trusts_everyone(view)
         if trusted and verdict.outcome == "refuse" and evaluate(view, TRUSTED).outcome == "accept":
-            finding = service_finding(rule, scope, view, trusted, why=why)
+            finding = service_finding(rule, scope, view, trusted, why=why, what=_what(view))
             fix = Fix(f"Trust only the hosts that really relay through this server: "
                       f"mynetworks = {SAFE_NETWORKS} (plus your own networks)",
                       (f"mynetworks = {SAFE_NETWORKS}",),
@@ -40,19 +52,21 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             yield dataclasses.replace(finding, fix=fix)
 
 
-def _starts(view: ServiceView) -> bool:
-    """Without a working relay check smtpd does not start at all: that is
-    relay-control-missing, not an open relay."""
-    return any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT))
+def _what(view: ServiceView) -> str:
+    """Without a working relay check smtpd does not start at all, so such a
+    service is an open relay only in intent (relay-control-missing says why)."""
+    if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
+        return "is an open relay"
+    return ("is configured as an open relay (smtpd refuses to start it this way: "
+            "see relay-control-missing)")
 
 
 def _permit_finding(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> Finding:
     result = _deciding(verdict)
     setting = result.setting
-    why = (f"reaches {result.decided_by} before any relay check" if result.decided_by
-           else "ends without a relay check")
-    why = f"{result.parameter}={setting.value.strip() if setting else ''} ({origin(setting)}) {why}"
-    finding = service_finding(rule, scope, view, setting, why=why)
+    why = f"reaches {result.decided_by} before any relay check"
+    why = f"{result.parameter}={setting.value.strip() if setting else ''} ({where(setting, view)}) {why}"
+    finding = service_finding(rule, scope, view, setting, why=why, what=_what(view))
     in_service = setting is not None and setting.source.kind == "master"
     if in_service:
         line = f"  -o {RELAY}={SAFE_RELAY.replace(' ', '')}"

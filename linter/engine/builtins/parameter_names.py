@@ -10,8 +10,9 @@ something refers to as ``$name``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from linter.postfix.params import service_derived_names
+from linter.postfix.params import parameter_data, service_derived_names
 from linter.postfix.syntax import NodeKind
 from linter.postfix.template import has_placeholder
 
@@ -36,6 +37,19 @@ def referenced_names(config) -> set[str]:
     return names
 
 
+def default_references(config) -> set[str]:
+    """Legacy names that Postfix's own defaults refer to (virtual_maps,
+    fallback_relay, postscreen_blacklist_action...): postconf knows them,
+    so they are neither unknown nor undefined."""
+    return _default_references(config.data.version)
+
+
+@lru_cache(maxsize=8)
+def _default_references(version: str) -> frozenset[str]:
+    defaults = parameter_data(version).defaults
+    return frozenset(name for value in defaults.values() for name in REFERENCE.findall(value))
+
+
 def derived_names(config) -> set[str]:
     """Names that master.cf services, dbms tables and restriction classes add."""
     names: set[str] = set()
@@ -43,7 +57,7 @@ def derived_names(config) -> set[str]:
         names.update(service_derived_names(view.service.name, view.service.command))
     classes = config.context.value("smtpd_restriction_classes")
     names.update(token for token in re.split(r"[\s,]+", classes) if token)
-    return names
+    return names | default_references(config)
 
 
 def dbms_prefixes(config) -> tuple[str, ...]:
@@ -76,3 +90,8 @@ def config_has_placeholders(config) -> bool:
         return any(view.service.templated or has_placeholder(token.text)
                    for view in config.services for token in view.service.arguments)
     return False
+
+
+def at(path: str, line: int) -> str:
+    """``main.cf:12`` (the file's own name, e.g. main.cf.j2 for a template)."""
+    return f"{path.rsplit('/', 1)[-1]}:{line}"

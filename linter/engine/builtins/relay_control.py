@@ -8,32 +8,41 @@ import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.restrictions import RECIPIENT, RELAY, has_working_relay_check, steps
-from linter.engine.run import Scope, origin, service_finding
+from linter.engine.restrictions import (
+    RECIPIENT,
+    RELAY,
+    Settings,
+    has_working_relay_check,
+    steps,
+    where,
+)
+from linter.engine.run import Scope, service_finding
 from linter.postfix.resolve import ServiceView, Setting
 
 SAFE_RELAY = "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    if scope.config.main is None:
+        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
             continue
         relay, recipient = view.setting(RELAY), view.setting(RECIPIENT)
-        detail = f"neither {_shown(relay, RELAY)} nor {_shown(recipient, RECIPIENT)}"
+        detail = f"neither {_shown(relay, RELAY, view)} nor {_shown(recipient, RECIPIENT, view)}"
         finding = service_finding(rule, scope, view, relay, detail=detail)
         yield dataclasses.replace(finding, fix=_fix(scope, view, relay))
 
 
-def _shown(setting: Setting | None, name: str) -> str:
+def _shown(setting: Setting | None, name: str, settings: Settings) -> str:
     value = setting.value.strip() if setting else ""
-    text = f"{name}={value} ({origin(setting)})"
+    note = where(setting, settings)
     words = [step.name for step in steps(value)]
     if "permit" in words:
-        text += ", where permit ends the list before any relay check"
+        note += "; its permit ends the list before any relay check"
     elif "warn_if_reject" in words:
-        text += ", where warn_if_reject makes the relay check only log"
-    return text
+        note += "; its warn_if_reject makes the next check only log"
+    return f"{name}={value} ({note})"
 
 
 def _fix(scope: Scope, view: ServiceView, relay: Setting | None) -> Fix:

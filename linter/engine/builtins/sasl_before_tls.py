@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from linter.engine.builtins.tls_mode import is_loopback
 from linter.engine.conditions import tokens
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Scope, is_yes, service_finding
@@ -16,11 +17,15 @@ OPTIONS = "smtpd_sasl_security_options"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    if scope.config.main is None:
+        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if is_yes(view.setting("smtpd_sasl_auth_enable")) is not True:
             continue
         if view.tls not in ("none", "optional") or view.auth_only is not False:
             continue
+        if is_loopback(view) or (view.tls == "none" and view.role == "other"):
+            continue  # nobody on the network sees it, or a port without TLS by design
         options = view.setting(OPTIONS)
         if options is None or not options.known:
             continue

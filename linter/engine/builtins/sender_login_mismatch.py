@@ -9,7 +9,12 @@ from collections.abc import Iterator
 
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.restrictions import (
-    ALL_LISTS, AUTHENTICATED_MISMATCH, SENDER, Client, list_steps, restriction_classes,
+    ALL_LISTS,
+    AUTHENTICATED_MISMATCH,
+    SENDER,
+    Client,
+    list_steps,
+    restriction_classes,
     step_outcome,
 )
 from linter.engine.run import Scope, is_yes, origin, service_finding
@@ -20,6 +25,8 @@ ENFORCED, ABSENT, UNKNOWN = "enforced", "absent", "unknown"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    if scope.config.main is None:
+        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if is_yes(view.setting("smtpd_sasl_auth_enable")) is not True:
             continue
@@ -32,8 +39,12 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         if shadowed:
             name = shadowed[0]
             setting = view.setting(name)
-            detail = (f"{name}={setting.value.strip()} ({origin(setting)}) checks "
-                      f"{states[name][len('after '):]}, so no authenticated client reaches it")
+            first = next(step.name for step in list_steps(setting) or []
+                         if step.name in AUTHENTICATED_MISMATCH)
+            value = setting.value.strip() if setting else ""
+            detail = (f"{name}={value} ({origin(setting)}) puts "
+                      f"{states[name][len('after '):]} before {first}, so the check never "
+                      "applies to a logged-in client")
         else:
             setting = view.setting(SENDER)
             detail = ("no restriction list in force uses reject_sender_login_mismatch "

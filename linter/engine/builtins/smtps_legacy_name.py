@@ -25,7 +25,7 @@ def check(rule, scope) -> Iterator[Finding]:
         service = view.service
         if service.type != "inet" or not service.valid or service.templated:
             continue
-        host, port_name = split_listener(service.name)
+        _host, port_name = split_listener(service.name)
         if port_name != "smtps" or view.listener is None or view.listener.port != 465:
             continue
         new_name = service.name[: len(service.name) - len(port_name)] + NEW_NAME

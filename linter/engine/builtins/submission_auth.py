@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 from linter.engine.findings import Finding
 from linter.engine.restrictions import (
-    RECIPIENT, RELAY, Client, Verdict, delays_reject, evaluate, has_working_relay_check,
+    RECIPIENT,
+    RELAY,
+    Client,
+    Verdict,
+    delays_reject,
+    evaluate,
+    has_working_relay_check,
+    where,
 )
 from linter.engine.run import Scope, service_finding
 from linter.postfix.resolve import ServiceView
@@ -17,18 +24,21 @@ UNAUTHENTICATED = Client(authenticated=False, in_mynetworks=False, local_recipie
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    if scope.config.main is None:
+        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if delays_reject(view) is not True:
             continue
         verdict = evaluate(view, UNAUTHENTICATED)
-        if verdict.outcome != "accept":
+        if verdict.outcome != "accept" or not _starts(view):
             continue
         parameter = _culprit(view, verdict)
         why = ("only stops mail to other domains, so a client that has not "
                "authenticated can still send to local addresses"
                if has_working_relay_check(view, parameter)
                else "never rejects a client that has not authenticated")
-        yield service_finding(rule, scope, view, view.setting(parameter), why=why)
+        setting = view.setting(parameter)
+        yield service_finding(rule, scope, view, setting, why=why, origin=where(setting, view))
 
 
 def _culprit(view: ServiceView, verdict: Verdict) -> str:
@@ -37,3 +47,8 @@ def _culprit(view: ServiceView, verdict: Verdict) -> str:
     if relay is not None and relay.value.strip():
         return RELAY
     return RECIPIENT
+
+
+def _starts(view: ServiceView) -> bool:
+    """Without any relay check smtpd does not start (relay-control-missing)."""
+    return any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT))

@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.engine.builtins.parameter_names import (
-    dbms_prefixes, derived_names, main_is_templated,
+    at,
+    dbms_prefixes,
+    derived_names,
+    main_is_templated,
 )
 from linter.engine.findings import Edit, Finding, Fix
 from linter.postfix.expand import Expansion
@@ -41,7 +44,7 @@ def check(rule, scope) -> Iterator[Finding]:
             continue
         for ref in missing(setting.expansion, param.raw, overridden):
             yield _finding(rule, scope, config.main.path, param.value_line,
-                           param.value_column, f"{name} (main.cf:{param.line})",
+                           param.value_column, f"{name} ({at(scope.main_path, param.line)})",
                            ref, suggestions, None)
     for view in config.services:
         for override in view.service.override_map().values():

@@ -15,10 +15,14 @@ from collections.abc import Iterator
 
 from linter.engine.builtins.obsolete_parameter import obsolete_table
 from linter.engine.builtins.parameter_names import (
-    config_has_placeholders, dbms_prefixes, derived_names, referenced_names,
+    at,
+    config_has_placeholders,
+    dbms_prefixes,
+    derived_names,
+    referenced_names,
 )
 from linter.engine.findings import Edit, Finding, Fix
-from linter.postfix.params import DEFAULT_VERSION, version_key
+from linter.postfix.params import DEFAULT_VERSION, DELIVERY_SUFFIXES, version_key
 from linter.postfix.template import has_placeholder
 
 TYPO_CUTOFF = 0.85
@@ -29,6 +33,7 @@ def check(rule, scope) -> Iterator[Finding]:
     known = config.data.defaults
     accepted = derived_names(config) | referenced_names(config) | set(obsolete_table())
     prefixes = dbms_prefixes(config)
+    later = set(rule.check.get("options", {}).get("later_parameters", ()))
     # With template text, half of the pair, or a Postfix newer than our
     # table, an unknown name may be referenced or real: report only typos.
     typos_only = (config_has_placeholders(config) or config.main is None
@@ -36,9 +41,11 @@ def check(rule, scope) -> Iterator[Finding]:
                   or version_key(config.version) > version_key(DEFAULT_VERSION))
 
     def problem(name: str) -> tuple[bool, str | None]:
-        if name in known or name in accepted or has_placeholder(name) \
+        if name in known or name in accepted or name in later or has_placeholder(name) \
                 or name.startswith(prefixes):
             return False, None
+        if typos_only and name.endswith(DELIVERY_SUFFIXES):
+            return False, None  # a <transport>_... name for a service we cannot see
         match = difflib.get_close_matches(name, known, n=1, cutoff=TYPO_CUTOFF)
         suggestion = match[0] if match else None
         return (suggestion is not None or not typos_only), suggestion
@@ -62,7 +69,7 @@ def _advice(name: str, suggestion: str | None) -> str:
 
 
 def _main_finding(rule, scope, param, suggestion: str | None) -> Finding:
-    where = f"main.cf:{param.line}"
+    where = at(scope.main_path, param.line)
     message = (f"{param.name} ({where}) is not a Postfix {scope.config.version} parameter "
                f"and nothing refers to it, so Postfix ignores it (postconf: unused "
                f"parameter): {_advice(param.name, suggestion)}")

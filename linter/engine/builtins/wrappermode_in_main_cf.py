@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter.engine.builtins.parameter_names import at
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import is_yes, origin
+from linter.engine.run import is_yes
 
 NAME = "smtpd_tls_wrappermode"
 
@@ -38,9 +39,8 @@ def check(rule, scope) -> Iterator[Finding]:
     else:
         impact = ("any port-25 or port-587 smtpd (including one added later, or a "
                   "content-filter re-injection listener) would expect TLS first and fail")
-    message = (f"{NAME}={setting.value} is set for every smtpd service in main.cf "
-               f"({origin(setting)}): {impact}; set it with -o only under the port-465 "
-               "service")
+    message = (f"{NAME} = {param.raw} ({at(scope.main_path, param.line)}) applies to every smtpd "
+               f"service: {impact}; set it with -o only under the port-465 service")
     edits = [Edit(action="remove", path=scope.main_path, name=NAME)]
     lines = []
     for view in implicit:

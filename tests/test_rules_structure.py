@@ -1,0 +1,269 @@
+"""Exact messages, locations and fix lines of the parse/structure and
+service rules, and what they say about the shared corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import corpus_dir, requires_corpus
+
+from linter.engine.rules import builtin_rules
+from linter.engine.run import run_rules
+from linter.postfix.load import ConfigPaths, load_configuration
+from linter.postfix.main_cf import parse_main_cf
+from linter.postfix.master_cf import parse_master_cf
+from linter.postfix.resolve import resolve
+
+MINE = ("parse-error", "master-entry-invalid", "master-option-syntax", "duplicate-service",
+        "duplicate-parameter", "undefined-parameter", "unknown-parameter",
+        "obsolete-parameter", "invalid-parameter-value", "submission-service-missing",
+        "submissions-service-missing", "smtps-legacy-service-name", "submission-wrappermode",
+        "submissions-wrappermode-missing", "wrappermode-in-main-cf")
+RULES = {rule.id: rule for rule in builtin_rules() if rule.id in MINE}
+
+
+def lint(main: str | None, master: str | None, *ids: str, version: str = "3.7"):
+    config = resolve(parse_main_cf(main) if main is not None else None,
+                     parse_master_cf(master) if master is not None else None, version)
+    return run_rules(config, [RULES[i] for i in ids])
+
+
+SMTP = "smtp      inet  n       -       y       -       -       smtpd\n"
+
+
+def test_all_rules_present():
+    assert set(RULES) == set(MINE)
+
+
+def test_submissions_without_wrappermode_names_service_value_origin_and_fix():
+    master = SMTP + "smtps     inet  n       -       y       -       -       smtpd\n" \
+                    "  -o smtpd_sasl_auth_enable=yes\n"
+    [finding] = lint("", master, "submissions-wrappermode-missing")
+    assert finding.message == ("smtps (master.cf:2) listens on port 465 without implicit TLS: "
+                               "smtpd_tls_wrappermode=no, the Postfix default")
+    assert (finding.line, finding.service) == (2, "smtps/inet")
+    assert finding.fix.lines == ("  -o smtpd_tls_wrappermode=yes",)
+    assert finding.fix.edits[0].service == "smtps/inet"
+
+
+def test_wrappermode_in_main_cf_satisfies_465_but_is_reported_in_main():
+    main = "smtpd_tls_wrappermode = yes\n"
+    master = SMTP + "smtps     inet  n       -       y       -       -       smtpd\n"
+    assert lint(main, master, "submissions-wrappermode-missing") == []
+    [finding] = lint(main, master, "wrappermode-in-main-cf")
+    assert (finding.path, finding.line) == ("main.cf", 1)
+    assert "smtp (master.cf:1) on port 25" in finding.message
+    assert finding.fix.lines == ("  -o smtpd_tls_wrappermode=yes",)
+    assert [(e.action, e.service) for e in finding.fix.edits] == [
+        ("remove", None), ("set", "smtps/inet")]
+
+
+def test_wrappermode_on_587_is_an_error_with_the_override_line():
+    master = "submission inet n - y - - smtpd\n  -o smtpd_tls_wrappermode=yes\n"
+    [finding] = lint("", master, "submission-wrappermode")
+    assert (finding.line, finding.column) == (2, 6)
+    assert "set by -o at master.cf:2" in finding.message
+    assert finding.fix.lines[0] == "  -o smtpd_tls_wrappermode=no"
+
+
+@pytest.mark.parametrize("option, expected", [
+    ("-o smtpd_sasl_type = dovecot", "  -o smtpd_sasl_type=dovecot"),
+    ("-o smtpd_client_restrictions=permit_sasl_authenticated, reject",
+     "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject"),
+    ("-o smtpd_sasl_type= dovecot", "  -o smtpd_sasl_type=dovecot"),
+])
+def test_master_option_syntax_fix_is_the_intended_option(option, expected):
+    master = SMTP + f"submission inet n - y - - smtpd\n  {option}\n"
+    found = lint("", master, "master-option-syntax")
+    assert found and all(f.service == "submission/inet" for f in found)
+    assert found[0].fix.lines == (expected,)
+
+
+def test_stray_word_after_a_complete_option_is_not_glued_to_it():
+    master = SMTP + "submission inet n - y - - smtpd\n  -o syslog_name=postfix/sub extra\n"
+    [finding] = lint("", master, "master-option-syntax")
+    assert finding.fix.lines == ()
+    assert "Remove the stray word 'extra'" in finding.fix.description
+
+
+def test_unknown_parameter_suggests_the_nearest_name():
+    [finding] = lint("smtpd_tls_securty_level = encrypt\n", SMTP, "unknown-parameter")
+    assert finding.message.endswith("did you mean smtpd_tls_security_level?")
+    assert finding.fix.lines == ("smtpd_tls_security_level = encrypt",)
+
+
+def test_user_parameter_referenced_from_master_is_known():
+    main = "mua_client_restrictions = permit_sasl_authenticated, reject\nmy_unused = x\n"
+    master = SMTP + "submission inet n - y - - smtpd\n" \
+                    "  -o smtpd_client_restrictions=$mua_client_restrictions\n"
+    found = lint(main, master, "unknown-parameter", "undefined-parameter")
+    assert [(f.rule, f.line) for f in found] == [("unknown-parameter", 2)]
+
+
+def test_undefined_parameter_needs_main_cf_and_ignores_comments():
+    master = SMTP + "submission inet n - y - - smtpd\n" \
+                    "  -o smtpd_client_restrictions=$mua_client_restrictions\n" \
+                    "#  -o smtpd_helo_restrictions=$mua_helo_restrictions\n"
+    assert lint(None, master, "undefined-parameter") == []
+    [finding] = lint("", master, "undefined-parameter")
+    assert finding.message == ("submission (master.cf:2): -o smtpd_client_restrictions refers "
+                               "to $mua_client_restrictions, which is never defined: Postfix "
+                               "expands it to an empty value")
+    assert finding.fix.lines == ("mua_client_restrictions = permit_sasl_authenticated, reject",)
+
+
+def test_obsolete_parameter_names_its_replacement_value():
+    [finding] = lint("smtpd_use_tls = yes\nsmtpd_enforce_tls = yes\n", None,
+                     "obsolete-parameter")[:1]
+    assert "use smtpd_tls_security_level=encrypt instead" in finding.message
+    assert finding.fix.lines == ("smtpd_tls_security_level = encrypt",)
+    [ignored] = lint("smtpd_tls_security_level = may\nsmtpd_use_tls = yes\n", None,
+                     "obsolete-parameter")
+    assert "ignored, because smtpd_tls_security_level=may (main.cf:1) is set" in ignored.message
+
+
+@pytest.mark.parametrize("main, fires", [
+    ("smtpd_sasl_auth_enable = true\n", True),
+    ("smtpd_sasl_auth_enable = YES\n", False),
+    ("smtpd_tls_security_level = dane\n", True),
+    ("smtp_tls_security_level = dane\n", False),
+    ("smtpd_tls_security_level = verify\n", False),
+    ("smtpd_sasl_auth_enable = {{ sasl }}\n", False),
+    ("enable = true\nsmtpd_sasl_auth_enable = $enable\n", True),
+])
+def test_invalid_parameter_value(main, fires):
+    assert bool(lint(main, None, "invalid-parameter-value")) is fires
+
+
+def test_service_missing_points_at_the_commented_block_and_never_calls_465_legacy():
+    master = SMTP + "#submission inet n - y - - smtpd\n#smtps inet n - y - - smtpd\n"
+    sub, subs = lint("", master, "submission-service-missing", "submissions-service-missing")
+    assert (sub.rule, sub.line) == ("submission-service-missing", 2)
+    assert (subs.rule, subs.line) == ("submissions-service-missing", 3)
+    assert "preferred" in subs.message and "legacy" not in subs.message.lower()
+    assert subs.fix.lines[2] == "  -o smtpd_tls_wrappermode=yes"
+    assert lint("", None, "submission-service-missing") == []
+
+
+def test_smtps_counts_as_465_and_rename_keeps_the_fields():
+    master = SMTP + "smtps     inet  n       -       y       -       -       smtpd\n"
+    assert lint("", master, "submissions-service-missing") == []
+    [finding] = lint("", master, "smtps-legacy-service-name")
+    assert finding.severity == "info"
+    assert finding.fix.lines == ("submissions     inet  n       -       y       -       -       smtpd",)
+    assert lint("", master, "smtps-legacy-service-name", version="3.5") == []
+
+
+def test_duplicates_in_template_branches_are_not_judged():
+    main = "{% if a %}\nrelayhost = [a]\n{% else %}\nrelayhost = [b]\n{% endif %}\n" \
+           "mydomain = x\nmydomain = y\n"
+    [finding] = lint(main, None, "duplicate-parameter")
+    assert finding.line == 7 and "overrides main.cf:6" in finding.message
+
+
+def test_duplicate_service_submission_and_587():
+    master = SMTP + "submission inet n - y - - smtpd\n587 inet n - y - - smtpd\n"
+    [finding] = lint("", master, "duplicate-service")
+    assert (finding.line, finding.service) == (3, "587/inet")
+
+
+# -- the shared corpus ---------------------------------------------------------
+
+def corpus_pair(name: str, main: str | None = "main.cf", master: str | None = "master.cf"):
+    base = corpus_dir() / "postfix" / name
+    paths = ConfigPaths(str(base / main) if main else None, str(base / master) if master else None)
+    config = load_configuration(paths)
+    return run_rules(config, list(RULES.values()))
+
+
+def ids(findings, rule):
+    return [f for f in findings if f.rule == rule]
+
+
+@requires_corpus
+def test_corpus_adabru_global_wrappermode():
+    found = corpus_pair("adabru-dovecot-postfix")
+    assert ids(found, "wrappermode-in-main-cf")
+    assert ids(found, "submissions-wrappermode-missing") == []
+    assert ids(found, "smtps-legacy-service-name")
+
+
+@requires_corpus
+def test_corpus_teekups_smtps_without_wrappermode():
+    [finding] = ids(corpus_pair("teekups-mail"), "submissions-wrappermode-missing")
+    assert finding.service == "smtps/inet" and "the Postfix default" in finding.message
+
+
+@requires_corpus
+def test_corpus_sejonj_undefined_mua_and_duplicate_level():
+    found = corpus_pair("sejonj-mailserverconfig")
+    names = {f.message.split("$")[1].split(",")[0] for f in ids(found, "undefined-parameter")}
+    assert names == {"mua_client_restrictions", "mua_helo_restrictions", "mua_sender_restrictions"}
+    assert [f.message.split()[0] for f in ids(found, "duplicate-parameter")] == [
+        "smtpd_tls_security_level"]
+    assert ids(found, "obsolete-parameter")
+
+
+@requires_corpus
+def test_corpus_reverentengineer_option_with_blanks():
+    [finding] = ids(corpus_pair("reverentengineer-mail-server"), "master-option-syntax")
+    assert finding.fix.lines == ("  -o smtpd_sasl_type=dovecot",)
+
+
+@requires_corpus
+@pytest.mark.parametrize("name", ["debian-bookworm-postfix", "postfix-upstream"])
+def test_corpus_commented_submission_blocks_count_as_missing(name):
+    found = corpus_pair(name)
+    assert ids(found, "submission-service-missing") and ids(found, "submissions-service-missing")
+    assert ids(found, "undefined-parameter") == []  # $mua_* only in comments
+
+
+@requires_corpus
+def test_corpus_465_only_and_smtps_only():
+    graphene = corpus_pair("grapheneos-mail")
+    assert ids(graphene, "submission-service-missing")
+    assert ids(graphene, "submissions-service-missing") == []
+    nothing = corpus_pair("nothing4you-config")
+    assert ids(nothing, "submissions-service-missing") == []
+    assert ids(nothing, "smtps-legacy-service-name")
+
+
+@requires_corpus
+@pytest.mark.parametrize("name", ["docker-mailserver", "floeff-debian-configuration",
+                                  "robbertkl-docker-mail", "mailcow-dockerized"])
+def test_corpus_defined_user_parameters_are_neither_undefined_nor_unknown(name):
+    found = corpus_pair(name)
+    assert ids(found, "undefined-parameter") == []
+    assert ids(found, "unknown-parameter") == []
+
+
+@requires_corpus
+def test_corpus_mailu_proxied_submission_is_not_missing():
+    found = corpus_pair("mailu")
+    assert ids(found, "submission-service-missing") == []
+    assert ids(found, "submissions-service-missing") == []
+
+
+def _template(directory: Path, kind: str) -> Path | None:
+    found = sorted(p for p in directory.iterdir()
+                   if kind in p.name and p.suffix in (".j2", ".tpl"))
+    return found[0] if found else None
+
+
+@requires_corpus
+def test_corpus_templates_never_yield_syntax_or_value_errors():
+    """Template text is unknown: no parse, entry, value or undefined findings."""
+    checked = 0
+    for directory in sorted((corpus_dir() / "postfix").iterdir()):
+        main, master = _template(directory, "main"), _template(directory, "master")
+        if main is None and master is None:
+            continue
+        checked += 1
+        config = load_configuration(ConfigPaths(str(main) if main else None,
+                                                str(master) if master else None))
+        found = run_rules(config, [RULES[i] for i in (
+            "parse-error", "master-entry-invalid", "master-option-syntax",
+            "invalid-parameter-value", "undefined-parameter", "duplicate-service")])
+        assert found == [], (directory.name, found)
+    assert checked >= 10
