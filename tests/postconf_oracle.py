@@ -61,7 +61,7 @@ def write_pair(directory: Path, main: bytes | None, master: bytes | None) -> Non
 
 def _run(directory: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, LC_ALL="C")
-    return subprocess.run([POSTCONF, "-c", str(directory), *args], capture_output=True,
+    return subprocess.run([POSTCONF, "-c", str(directory), *args], check=False, capture_output=True,
                           env=env, timeout=60)
 
 
@@ -70,7 +70,7 @@ def _assignments(stdout: bytes) -> dict[str, str]:
     for line in stdout.decode("utf-8", "surrogateescape").splitlines():
         name, equals, value = line.partition(" =")
         if equals:
-            found[name] = value[1:] if value.startswith(" ") else value
+            found[name] = value.removeprefix(" ")
     return found
 
 
@@ -103,7 +103,7 @@ PER_PROCESS = frozenset({"process_id", "process_name"})
 def host_values() -> dict[str, str]:
     """This machine's values for the defaults the model ships as unknown."""
     names = sorted(parameter_data().host_derived - PER_PROCESS)
-    result = subprocess.run([POSTCONF, "-d", *names], capture_output=True, text=True)
+    result = subprocess.run([POSTCONF, "-d", *names], check=False, capture_output=True, text=True)
     values = _assignments(result.stdout.encode())
     # The machine's own name, from which Postfix derives myhostname/mydomain.
     values[HOSTNAME] = socket.gethostname()

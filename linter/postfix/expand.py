@@ -22,7 +22,7 @@ RELATIONAL_OPS = ("==", "!=", "<=", ">=", "<", ">")
 LEVEL_OPS = tuple(op + "level" for op in RELATIONAL_OPS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Expansion:
     """The result of expanding one value."""
 
@@ -124,6 +124,16 @@ class Expander:
             return raw
         return self._expand(raw, result, depth + 1)
 
+    def _is_set(self, name: str, result: Expansion) -> bool:
+        """``${name?...}`` tests the *raw* value (mac_expand does not expand
+        it first): ``$undefined`` counts as set. An undefined name is what
+        the test is for, so it is not recorded as undefined."""
+        result.references.add(name)
+        raw = self._lookup(name)
+        if raw is not None and (name in self._unknown or has_placeholder(raw)):
+            result.unknown.add(name)
+        return bool(raw)
+
     def _braced(self, inner: str, result: Expansion, depth: int) -> str:
         body = inner.lstrip(BLANKS)
         if body.startswith("{"):
@@ -138,12 +148,12 @@ class Expander:
         operator, rest = rest[0], rest[1:]
         if operator not in "?:":
             raise MacroError(f"attribute name syntax error at: {inner!r}")
-        value = self._value_of(name, result, depth)
+        nonempty = self._is_set(name, result)
         when_true, when_false = _conditional_texts(rest.lstrip(BLANKS), inner,
                                                    allow_else=operator == "?")
         if operator == ":":  # ${name:x} is x when name is empty, else empty
-            value = "" if value else "x"
-        chosen = when_true if value else when_false
+            nonempty = not nonempty
+        chosen = when_true if nonempty else when_false
         return self._expand(chosen, result, depth + 1) if chosen is not None else ""
 
     def _relational(self, body: str, result: Expansion, depth: int) -> str:
@@ -234,8 +244,11 @@ def compatibility_key(level: str) -> tuple[int, int, int] | None:
     return numbers[0], numbers[1], numbers[2]
 
 
+REFERENCE = re.compile(r"\$(?:\$|\{\s*([A-Za-z0-9_]+)|\(\s*([A-Za-z0-9_]+)|([A-Za-z0-9_]+))")
+
+
 def references(text: str) -> list[str]:
-    """The parameter names a value refers to, in order (for lint rules)."""
-    found = []
-    Expander(lambda name: found.append(name) or "").expand(text)
-    return found
+    """The parameter names a value refers to, in order, in every branch of
+    every conditional (for lint rules); ``$$`` is not a reference."""
+    return [next(name for name in match.groups() if name)
+            for match in REFERENCE.finditer(text) if match.group() != "$$"]

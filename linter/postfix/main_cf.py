@@ -13,13 +13,21 @@ from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.syntax import (
-    BLANKS, LogicalText, Node, NodeKind, decode, group_nodes, has_template_lines, serialize,
+    BLANKS,
+    LogicalText,
+    Node,
+    NodeKind,
+    decode,
+    group_nodes,
+    has_template_lines,
+    paused_gc,
+    serialize,
     split_lines,
 )
 from linter.postfix.template import has_placeholder
 
 
-@dataclass
+@dataclass(slots=True)
 class Parameter:
     """One ``name = value`` logical line of main.cf."""
 
@@ -56,6 +64,11 @@ class MainCf:
 
 
 def parse_main_cf(data: bytes | str, path: str = "main.cf") -> MainCf:
+    with paused_gc():
+        return _parse_main_cf(data, path)
+
+
+def _parse_main_cf(data: bytes | str, path: str) -> MainCf:
     text, diagnostics = decode(data, path)
     main = MainCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
     seen: dict[str, Parameter] = {}

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.syntax import (
-    BLANKS, LogicalText, Node, NodeKind, Token, decode, group_nodes, has_template_lines,
-    serialize, split_lines,
+    BLANKS,
+    LogicalText,
+    Node,
+    NodeKind,
+    Token,
+    decode,
+    group_nodes,
+    has_template_lines,
+    paused_gc,
+    serialize,
+    split_lines,
 )
 from linter.postfix.template import has_placeholder
 
@@ -28,7 +37,7 @@ YES_NO_FIELDS = ("private", "unpriv", "chroot")
 OPTION_ONLY_DAEMONS = frozenset({"smtpd"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Override:
     """One ``-o name=value`` option of an entry."""
 
@@ -104,6 +113,11 @@ class MasterCf:
 
 
 def parse_master_cf(data: bytes | str, path: str = "master.cf") -> MasterCf:
+    with paused_gc():
+        return _parse_master_cf(data, path)
+
+
+def _parse_master_cf(data: bytes | str, path: str) -> MasterCf:
     text, diagnostics = decode(data, path)
     master = MasterCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
     for node in master.nodes:
@@ -112,12 +126,18 @@ def parse_master_cf(data: bytes | str, path: str = "master.cf") -> MasterCf:
                 path, node.first_line, 1, "warning", "parse-error",
                 "logical line must not start with whitespace: ignored by Postfix"))
         elif node.kind is NodeKind.ENTRY:
-            master.services.append(_service(node, path, master.diagnostics))
+            service = _service(node, path, master.diagnostics)
+            if service is not None:
+                master.services.append(service)
     return master
 
 
-def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service:
+def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service | None:
     tokens = LogicalText(node.logical_lines).tokens(braces=True)
+    if not tokens:  # a NUL byte first: Postfix sees an empty entry
+        diagnostics.append(Diagnostic(path, node.first_line, 1, "error", "master-entry-invalid",
+                                      "entry has no fields: master refuses it"))
+        return None
     service = Service(node, tokens[:8], tokens[8:])
 
     def refuse(token: Token, message: str, code: str = "master-entry-invalid") -> None:

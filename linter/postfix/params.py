@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 DEFAULT_VERSION = "3.7"
@@ -56,7 +56,7 @@ class ParameterData:
         return name in self.defaults
 
 
-@lru_cache(maxsize=None)
+@cache
 def _generated() -> dict:
     text = resources.files("linter.data").joinpath("postfix_params.json").read_text()
     return json.loads(text)
@@ -66,7 +66,7 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
-@lru_cache(maxsize=None)
+@cache
 def parameter_data(version: str = DEFAULT_VERSION) -> ParameterData:
     data = _generated()
     defaults = dict(data["defaults"])
@@ -80,6 +80,18 @@ def parameter_data(version: str = DEFAULT_VERSION) -> ParameterData:
     defaults["mail_version"] = generated if same else version
     return ParameterData(version, defaults, frozenset(data["raw"]),
                          frozenset(data["host_derived"]))
+
+
+@cache
+def default_references(version: str = DEFAULT_VERSION) -> frozenset[str]:
+    """Names Postfix's own defaults refer to (virtual_maps, fallback_relay...).
+
+    Some are legacy names with no default of their own; postconf knows them
+    and does not call them undefined, so neither does the model."""
+    from linter.postfix.expand import references
+
+    defaults = parameter_data(version).defaults
+    return frozenset(name for value in defaults.values() for name in references(value))
 
 
 def service_derived_names(service_name: str, command: str) -> tuple[str, ...]:

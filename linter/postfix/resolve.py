@@ -15,8 +15,14 @@ from linter.diagnostics import Diagnostic
 from linter.postfix.expand import Expander, Expansion, compatibility_key
 from linter.postfix.main_cf import MainCf, Parameter
 from linter.postfix.master_cf import MasterCf, Override, Service
-from linter.postfix.params import DEFAULT_VERSION, ParameterData, parameter_data
+from linter.postfix.params import (
+    DEFAULT_VERSION,
+    ParameterData,
+    default_references,
+    parameter_data,
+)
 from linter.postfix.ports import ROLE_BY_PORT, Listener, known_tcp_ports, listener
+from linter.postfix.syntax import NodeKind, line_kind, paused_gc
 
 TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
 # Postfix derives myhostname's default from the machine's name (plus
@@ -25,10 +31,14 @@ TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
 # parameter) so the model can follow those rules.
 HOSTNAME = "hostname"
 HOSTNAME_DEFAULTS = ("myhostname", "mydomain")
+# Names whose value follows a per-service myhostname or mydomain.
+HOST_DEPENDENT = frozenset(HOSTNAME_DEFAULTS)
+# What master.cf's "-" means for the fields whose default is fixed.
+FIELD_DEFAULTS = {"private": "y", "unpriv": "y", "wakeup": "0"}
 DEFAULT_DOMAIN = "localdomain"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a raw value was written: main.cf, a master.cf -o, or a default."""
 
@@ -44,7 +54,7 @@ class Source:
         return f"{_basename(self.path)}:{self.line}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Setting:
     """One parameter's effective value in one context."""
 
@@ -69,8 +79,13 @@ class Context:
 
     def __init__(self, data: ParameterData, main: dict[str, Parameter], main_path: str,
                  overrides: dict[str, Override] | None = None, master_path: str = "",
-                 extra: dict[str, str] | None = None, host_values: dict[str, str] | None = None):
+                 extra: dict[str, str] | None = None, host_values: dict[str, str] | None = None,
+                 parent: Context | None = None):
         self._data = data
+        # The main.cf-level context of the same files: a setting that uses
+        # nothing this context changes is shared from it (a large speed-up
+        # for master.cf files with many services).
+        self._parent = parent
         self._main = main
         self._main_path = main_path
         self._overrides = overrides or {}
@@ -83,7 +98,6 @@ class Context:
                          if name not in self._host_values and not self._written(name)}
         self._unknown.difference_update(name for name in HOSTNAME_DEFAULTS
                                         if self._derivable(name))
-        self._expander = Expander(self.raw_value, data.raw, _UnknownNames(self))
         self._cache: dict[str, Setting] = {}
 
     def _written(self, name: str) -> bool:
@@ -121,10 +135,13 @@ class Context:
         return domain if dot else DEFAULT_DOMAIN
 
     def _mydomain_without_myhostname(self) -> Expansion:
-        """mydomain as Postfix reads it while myhostname is not yet set."""
+        """mydomain as Postfix reads it while setting myhostname: only what
+        the files write is defined yet (built-in defaults come later)."""
         if not self._written("mydomain"):
             return Expansion(DEFAULT_DOMAIN)
-        lookup = lambda name: None if name == "myhostname" else self.raw_value(name)  # noqa: E731
+
+        def lookup(name: str) -> str | None:
+            return self.raw_value(name) if self._written(name) and name != "myhostname" else None
         return Expander(lookup, self._data.raw, _UnknownNames(self)).expand(
             self.raw_value("mydomain") or "")
 
@@ -154,19 +171,49 @@ class Context:
     def setting(self, name: str) -> Setting | None:
         """The effective setting of ``name``, or None when nothing defines it."""
         if name not in self._cache:
+            shared = self._shared_setting(name)
+            if shared is not None:
+                self._cache[name] = shared
+                return shared
             raw = self.raw_value(name)
             if raw is None:
                 return None
             self._cache[name] = Setting(name, raw, self.source(name),
-                                        self._expander.expand_name(name))
+                                        self._expander().expand_name(name))
         return self._cache[name]
+
+    def _shared_setting(self, name: str) -> Setting | None:
+        """The parent's setting when nothing it depends on differs here."""
+        parent = self._parent
+        if parent is None or self._written_here(name):
+            return None
+        setting = parent.setting(name)
+        if setting is None:
+            return None
+        used = setting.expansion.references
+        if any(self._written_here(used_name) for used_name in used):
+            return None
+        if (used | {name}) & HOST_DEPENDENT and any(self._written_here(n)
+                                                    for n in HOSTNAME_DEFAULTS):
+            return None
+        return setting
+
+    def _written_here(self, name: str) -> bool:
+        """Written by this context but not by its parent: -o or service_name."""
+        return name in self._overrides or name in self._extra
 
     def value(self, name: str) -> str:
         setting = self.setting(name)
         return setting.value if setting else ""
 
     def expand(self, text: str) -> Expansion:
-        return self._expander.expand(text)
+        return self._expander().expand(text)
+
+    def _expander(self) -> Expander:
+        """A fresh expander over this table. Not stored: holding it would
+        make a reference cycle, and a Configuration would then be freed
+        only by the cyclic collector."""
+        return Expander(self.raw_value, self._data.raw, _UnknownNames(self))
 
 
 class _UnknownNames:
@@ -227,6 +274,18 @@ class ServiceView:
             return True
         return parse_bool(self.value("smtpd_tls_auth_only"))
 
+    def field(self, name: str) -> str:
+        """A master.cf field (private, unpriv, chroot, wakeup, maxproc) with
+        ``-`` replaced by what master uses for it."""
+        written = self.service.field_value(name)
+        if written != "-":
+            return written
+        if name == "chroot":
+            return chroot_default(self.context)
+        if name == "maxproc":
+            return self.context.value("default_process_limit")
+        return FIELD_DEFAULTS.get(name, written)
+
 
 @dataclass
 class Configuration:
@@ -252,6 +311,12 @@ class Configuration:
 
 def resolve(main: MainCf | None, master: MasterCf | None, version: str = DEFAULT_VERSION,
             host_values: dict[str, str] | None = None) -> Configuration:
+    with paused_gc():
+        return _resolve(main, master, version, host_values)
+
+
+def _resolve(main: MainCf | None, master: MasterCf | None, version: str,
+             host_values: dict[str, str] | None) -> Configuration:
     data = parameter_data(version)
     main_defs = main.definitions() if main else {}
     main_path = main.path if main else "main.cf"
@@ -266,11 +331,12 @@ def resolve(main: MainCf | None, master: MasterCf | None, version: str = DEFAULT
     for service in services:
         service_context = Context(
             data, main_defs, main_path, service.override_map(), master_path,
-            extra={"service_name": service.name}, host_values=host_values)
+            extra={"service_name": service.name}, host_values=host_values, parent=context)
         where = listener(service.name, known) if service.type == "inet" else None
         config.services.append(ServiceView(
             service, service_context, where, _role(service, where, postscreen_on_25)))
-    config.diagnostics.extend(_duplicate_services(config.services, master_path))
+    config.diagnostics.extend(_duplicate_services(config.services, master_path,
+                                                  _template_lines(master)))
     config.diagnostics.extend(_expansion_problems(config))
     return config
 
@@ -290,8 +356,11 @@ def _is_postscreen_mx(service: Service, known: dict[str, int]) -> bool:
             and listener(service.name, known).port == 25)
 
 
-def _duplicate_services(views: list[ServiceView], path: str) -> list[Diagnostic]:
-    """master uses the last of two entries for one listener, and warns."""
+def _duplicate_services(views: list[ServiceView], path: str,
+                        template_lines: list[int] = ()) -> list[Diagnostic]:
+    """master uses the last of two entries for one listener, and warns.
+    Two entries with a template statement between them may be the two
+    branches of an if/else: that is unknown, not a duplicate."""
     diagnostics = []
     seen: dict[tuple, ServiceView] = {}
     for view in views:
@@ -302,7 +371,7 @@ def _duplicate_services(views: list[ServiceView], path: str) -> list[Diagnostic]
         else:
             key = (view.service.type, view.service.name)
         earlier = seen.get(key)
-        if earlier is not None:
+        if earlier is not None and not _template_between(template_lines, earlier, view):
             where = (f"port {view.listener.port}" if key[0] == "inet" and len(key) == 3
                      else view.service.key)
             first = view.service.fields[0]
@@ -315,11 +384,23 @@ def _duplicate_services(views: list[ServiceView], path: str) -> list[Diagnostic]
     return diagnostics
 
 
+def _template_lines(master: MasterCf | None) -> list[int]:
+    if master is None:
+        return []
+    return [line.number for node in master.nodes for line in node.lines
+            if line_kind(line.text) is NodeKind.TEMPLATE]
+
+
+def _template_between(lines: list[int], earlier: ServiceView, later: ServiceView) -> bool:
+    return any(earlier.service.line < number < later.service.line for number in lines)
+
+
 def _expansion_problems(config: Configuration) -> list[Diagnostic]:
     """Undefined names and macro errors, located where the value is written."""
     diagnostics = []
     overridden = {override.name for view in config.services
                   for override in view.service.overrides}
+    overridden |= default_references(config.version)  # legacy names postconf knows
     main_params = config.main.definitions() if config.main else {}
     for name, param in main_params.items():
         setting = config.context.setting(name)
@@ -336,7 +417,9 @@ def _expansion_problems(config: Configuration) -> list[Diagnostic]:
                 continue
             diagnostics.extend(_report(config.master.path, override.line, override.column,
                                        f"{view.service.key}: {override.name}",
-                                       setting.expansion, setting.expansion.undefined))
+                                       setting.expansion,
+                                       setting.expansion.undefined
+                                       - default_references(config.version)))
     return diagnostics
 
 
@@ -356,9 +439,11 @@ def _derived_hostname_problems(config: Configuration,
 
 def _report(path: str, line: int, column: int, what: str, expansion: Expansion,
             undefined: set[str]) -> list[Diagnostic]:
+    if not expansion.errors and not undefined:
+        return []
     found = [Diagnostic(path, line, column, "error", "invalid-parameter-value",
                         f"{what}: {error}") for error in expansion.errors]
-    found.extend(Diagnostic(path, line, column, "error", "undefined-parameter",
+    found.extend(Diagnostic(path, line, column, "warning", "undefined-parameter",
                             f"{what} refers to ${name}, which is never defined: "
                             "Postfix expands it to an empty value")
                  for name in sorted(undefined))

@@ -10,7 +10,10 @@ stages can edit the tree in place to apply fixes.
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -22,7 +25,7 @@ ENCODING_ERRORS = "surrogateescape"
 BLANKS = " \t\r\n\f\v"
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One physical line: its text without the end-of-line, and that end."""
 
@@ -33,7 +36,7 @@ class Line:
     @property
     def content(self) -> str:
         """The text with a trailing CR (of a CRLF file) removed."""
-        return self.text[:-1] if self.text.endswith("\r") else self.text
+        return self.text.removesuffix("\r")
 
 
 class NodeKind(Enum):
@@ -72,6 +75,22 @@ class Node:
 
 
 TEXT_KINDS = (NodeKind.STRAY, NodeKind.TEMPLATE)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause CPython's cyclic collector while a tree is built.
+
+    Building allocates many small objects that all stay alive; the collector
+    would rescan the growing tree again and again (10x the input took 13x
+    the time). The previous state is restored, also when nested."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def line_kind(text: str) -> NodeKind:
@@ -184,7 +203,7 @@ def serialize(nodes: list[Node]) -> str:
     return "".join(node.text() for node in nodes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A word of a logical line, with the position of its first character."""
 

@@ -1,0 +1,118 @@
+"""``$name`` expansion as Postfix's mac_expand does it (the same forms are
+checked against postconf in fixtures/model/expand-*)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter.postfix.expand import Expander, compatibility_key, references
+
+TABLE = {"a": "alpha", "empty": "", "num": "10", "nested": "[$a]", "ref_undef": "$nope",
+         "loop1": "$loop2", "loop2": "$loop1", "self": "x $self", "raw_one": "$a",
+         "level": "3.6"}
+
+
+def expand(text: str, table: dict | None = None, raw=frozenset({"raw_one"})):
+    table = TABLE if table is None else table
+    return Expander(table.get, raw).expand(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("$a", "alpha"), ("${a}", "alpha"), ("$(a)", "alpha"),
+    ("$a_b", ""), ("$a-b", "alpha-b"), ("$a.b", "alpha.b"), ("x$a,y", "xalpha,y"),
+    ("$$a", "$a"), ("$$$a", "$alpha"), ("$nested", "[alpha]"),
+    ("$raw_one", "$a"),            # a raw parameter is never expanded
+    ("${a?set}", "set"), ("${empty?set}", ""), ("${nope?set}", ""),
+    ("${a:unset}", ""), ("${empty:unset}", "unset"), ("${nope:unset}", "unset"),
+    ("${a?{yes}:{no}}", "yes"), ("${empty?{yes}:{no}}", "no"), ("${a?{only}}", "only"),
+    ("${a?$num}", "10"), ("${a?{$nested}}", "[alpha]"),
+    # The test is on the raw value: "$nope" is set even though it expands empty.
+    ("${ref_undef?set}", "set"),
+])
+def test_forms(text, value):
+    result = expand(text)
+    assert result.value == value and result.errors == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("${{$num} == {10} ? {eq} : {ne}}", "eq"),
+    ("${{$num} != {10} ? {ne} : {eq}}", "eq"),
+    ("${{$num} < {9} ? {lt} : {ge}}", "ge"),     # numeric: both sides all digits
+    ("${{$num} <= {010} ? {le} : {gt}}", "le"),
+    ("${{2} > {10} ? {gt} : {le}}", "le"),
+    ("${{abc} < {abd} ? {lt} : {ge}}", "lt"),    # otherwise text order
+    ("${{10} < {9x} ? {lt} : {ge}}", "lt"),      # "10" < "9x" as text
+    ("${{b} >= {a} ? {ge} : {lt}}", "ge"),
+    ("${{$a} == {alpha} ? {yes}}", "yes"),
+    ("${{$a} != {alpha} ? {yes}}", ""),
+    ("${{$level} <level {3.10} ? {old} : {new}}", "old"),
+    ("${{3.10} >level {3.6} ? {gt} : {le}}", "gt"),
+    ("${{3.6} ==level {3.6.0} ? {eq} : {ne}}", "eq"),
+    ("${{2} >=level {1} ? {ge} : {lt}}", "ge"),
+])
+def test_relational(text, value):
+    result = expand(text)
+    assert (result.value, result.errors) == (value, [])
+
+
+def test_undefined_names_expand_empty_and_are_recorded():
+    result = expand("[$nope] [${also}] [$ref_undef]")
+    assert result.value == "[] [] []"
+    assert result.undefined == {"nope", "also"}
+    assert {"nope", "also", "ref_undef"} <= result.references
+
+
+def test_conditional_on_an_undefined_name_is_not_an_undefined_reference():
+    assert expand("${nope?x}${nope:y}").undefined == set()
+
+
+@pytest.mark.parametrize("text, error", [
+    ("$loop1", "nesting"), ("$self", "nesting"), ("${a", "truncated"), ("$(a", "truncated"),
+    ("$", "empty macro name"), ("${}", "empty macro name"), ("$ x", "empty macro name"),
+    ("${a!x}", "syntax"), ("${{a} = {b} ? {x}}", "relational operator"),
+    ("${{a} == {b} x}", "'?' expected"), ("${a?{x}:{y}}extra${a:{x}:{y}}", "unexpected"),
+    ("${{x} <level {y} ? {a}}", "compatibility level"),
+])
+def test_errors_are_returned_never_raised(text, error):
+    result = expand(text)
+    assert result.errors and error in result.errors[0]
+    assert not result.known
+
+
+def test_unknown_names_make_the_value_unknown():
+    expander = Expander({"host": "", "x": "$host.example"}.get, frozenset(),
+                        frozenset({"host"}))
+    result = expander.expand("$x")
+    assert result.unknown == {"host"} and not result.known
+
+
+def test_template_placeholders_make_the_value_unknown():
+    result = Expander({"t": "{{ domain }}"}.get).expand("mail.$t")
+    assert not result.known and result.value == "mail.{{ domain }}"
+
+
+def test_expand_name_keeps_raw_parameters_raw():
+    expander = Expander({"mailbox_command": "procmail -a $EXTENSION"}.get,
+                        frozenset({"mailbox_command"}))
+    assert expander.expand_name("mailbox_command").value == "procmail -a $EXTENSION"
+    assert expander.expand_name("missing").undefined == {"missing"}
+
+
+def test_references_in_order():
+    assert references("$a ${b} $(c) $$d ${e?$f}") == ["a", "b", "c", "e", "f"]
+
+
+def test_compatibility_key():
+    assert compatibility_key("3.6") == (3, 6, 0)
+    assert compatibility_key("2") == (2, 0, 0)
+    assert compatibility_key("3.10.1") == (3, 10, 1)
+    assert compatibility_key("x") is None and compatibility_key("1.2.3.4") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="${}():?=<>!ab _01\n", max_size=40))
+def test_any_text_expands_without_raising(text):
+    result = Expander(TABLE.get, frozenset({"raw_one"})).expand(text)
+    assert isinstance(result.value, str)

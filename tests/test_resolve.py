@@ -1,0 +1,239 @@
+"""Effective settings per service, as smtpd computes them: main.cf, then the
+service's -o options, then expansion; defaults from the target version and
+compatibility_level; TLS mode, roles, duplicates and master.cf field
+defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter.postfix.main_cf import parse_main_cf
+from linter.postfix.master_cf import parse_master_cf
+from linter.postfix.resolve import HOSTNAME, resolve
+
+SMTP = "smtp inet n - y - - smtpd\n"
+
+
+def configure(main: str | None = "", master: str | None = SMTP, version: str = "3.7",
+              host_values: dict | None = None):
+    return resolve(parse_main_cf(main) if main is not None else None,
+                   parse_master_cf(master) if master is not None else None,
+                   version, host_values)
+
+
+def view(config, name: str):
+    return next(v for v in config.services if v.service.name == name)
+
+
+def test_overrides_apply_before_expansion():
+    config = configure("smtpd_tls_security_level = $sub_level\nsub_level = may\n",
+                       SMTP + "submission inet n - y - - smtpd -o sub_level=encrypt\n")
+    assert config.context.value("smtpd_tls_security_level") == "may"
+    assert view(config, "smtp").value("smtpd_tls_security_level") == "may"
+    submission = view(config, "submission")
+    setting = submission.setting("smtpd_tls_security_level")
+    assert (setting.value, setting.raw, setting.source.label) == ("encrypt", "$sub_level",
+                                                                  "main.cf:1")
+    assert submission.tls == "required"
+
+
+def test_default_key_file_follows_an_overridden_cert_file():
+    config = configure("smtpd_tls_cert_file = /main.pem\n",
+                       SMTP + "submission inet n - y - - smtpd\n"
+                              "  -o smtpd_tls_cert_file=/sub.pem\n")
+    assert view(config, "smtp").value("smtpd_tls_key_file") == "/main.pem"
+    key = view(config, "submission").setting("smtpd_tls_key_file")
+    assert (key.value, key.raw, key.source.label) == ("/sub.pem", "$smtpd_tls_cert_file",
+                                                      "default")
+    cert = view(config, "submission").setting("smtpd_tls_cert_file")
+    assert cert.source.label == "master.cf:3"
+
+
+def test_service_name_is_the_raw_name_field():
+    config = configure("", "127.0.0.1:10025 inet n - n - - smtpd "
+                           "-o syslog_name=postfix/$service_name\n")
+    assert view(config, "127.0.0.1:10025").value("syslog_name") == "postfix/127.0.0.1:10025"
+
+
+def test_relay_restrictions_depend_on_compatibility_level():
+    assert configure("").context.value("smtpd_relay_restrictions") == ""
+    for level in ("1", "2", "3.6"):
+        value = configure(f"compatibility_level = {level}\n").context.value(
+            "smtpd_relay_restrictions")
+        assert value == "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
+
+
+@pytest.mark.parametrize("version, protocols", [
+    ("3.5", "!SSLv2, !SSLv3"), ("3.6", ">=TLSv1"), ("3.7", ">=TLSv1")])
+def test_protocol_defaults_by_version(version, protocols):
+    config = configure("", SMTP, version)
+    assert config.context.value("smtpd_tls_protocols") == protocols
+    assert config.context.value("smtpd_tls_mandatory_protocols") == protocols
+    assert config.version == version
+
+
+def test_mail_version_default_is_the_generating_postfix_for_the_same_series():
+    assert configure("", SMTP, "3.7").context.value("mail_version").startswith("3.7.")
+    assert configure("", SMTP, "3.5").context.value("mail_version") == "3.5"
+
+
+@pytest.mark.parametrize("options, mode", [
+    ("", "none"),
+    ("-o smtpd_tls_security_level=may", "optional"),
+    ("-o smtpd_tls_security_level=encrypt", "required"),
+    ("-o smtpd_tls_security_level=verify", "required"),
+    ("-o smtpd_tls_security_level=secure", "required"),
+    ("-o smtpd_tls_security_level=fingerprint", "required"),
+    ("-o smtpd_tls_security_level=none", "none"),
+    ("-o smtpd_tls_wrappermode=yes", "wrapper"),
+    ("-o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=none", "wrapper"),
+    ("-o smtpd_tls_wrappermode=YES -o smtpd_tls_security_level=encrypt", "wrapper"),
+    ("-o smtpd_use_tls=yes", "optional"),
+    ("-o smtpd_enforce_tls=yes", "required"),
+    ("-o smtpd_use_tls=yes -o smtpd_tls_security_level=none", "none"),
+    ("-o smtpd_enforce_tls=yes -o smtpd_tls_security_level=may", "optional"),
+    ("-o smtpd_tls_security_level=bogus", None),
+    ("-o smtpd_tls_wrappermode=maybe", None),
+    ("-o smtpd_tls_security_level={{ level }}", None),
+])
+def test_tls_mode_as_smtpd_derives_it(options, mode):
+    config = configure("", f"submission inet n - y - - smtpd {options}\n")
+    assert view(config, "submission").tls == mode
+
+
+def test_tls_level_from_main_cf_and_legacy_fallback():
+    config = configure("smtpd_tls_security_level =\nsmtpd_use_tls = yes\n")
+    assert view(config, "smtp").tls == "optional"
+    config = configure("smtpd_tls_wrappermode = yes\n")
+    assert view(config, "smtp").tls == "wrapper"
+
+
+def test_required_tls_means_auth_only_and_mandatory_parameters():
+    config = configure("smtpd_tls_auth_only = no\n",
+                       SMTP + "submission inet n - y - - smtpd "
+                              "-o smtpd_tls_security_level=encrypt\n")
+    smtp, submission = view(config, "smtp"), view(config, "submission")
+    assert smtp.auth_only is False and submission.auth_only is True
+    assert smtp.protocols_parameter == "smtpd_tls_protocols"
+    assert submission.protocols_parameter == "smtpd_tls_mandatory_protocols"
+    assert submission.ciphers_parameter == "smtpd_tls_mandatory_ciphers"
+    assert submission.tls_required and not smtp.tls_required
+
+
+@pytest.mark.parametrize("name, role", [
+    ("smtp", "mx"), ("25", "mx"), ("submission", "submission"), ("587", "submission"),
+    ("submissions", "submissions"), ("smtps", "submissions"), ("465", "submissions"),
+    ("127.0.0.1:submission", "submission"), ("[::1]:465", "submissions"),
+    ("2525", "other"), ("10.0.0.1:smtp", "mx"),
+])
+def test_roles_by_port(name, role):
+    config = configure("", f"{name} inet n - y - - smtpd\n")
+    assert view(config, name).role == role
+
+
+def test_known_tcp_ports_decide_before_the_services_database():
+    config = configure("known_tcp_ports = submission=2587\n",
+                       "submission inet n - y - - smtpd\n")
+    assert view(config, "submission").listener.port == 2587
+    assert view(config, "submission").role == "other"
+
+
+def test_non_smtpd_services_have_no_role():
+    config = configure("", "smtp inet n - y - - postscreen\npickup unix n - y 60 1 pickup\n"
+                           "smtpd pass - - y - - smtpd\n"
+                           "bad tcp n - y - - smtpd\n")
+    assert view(config, "smtp").role is None and view(config, "pickup").role is None
+    assert view(config, "smtpd").role == "mx"   # behind postscreen on port 25
+    assert view(config, "bad").role is None
+
+
+def test_listener_host_and_port():
+    config = configure("", "[::1]:2525 inet n - y - - smtpd\n"
+                           "127.0.0.1:smtp inet n - y - - smtpd\n")
+    assert (view(config, "[::1]:2525").listener.host,
+            view(config, "[::1]:2525").listener.port) == ("::1", 2525)
+    assert view(config, "127.0.0.1:smtp").listener.port == 25
+
+
+def test_duplicates_per_canonical_listener():
+    config = configure("", SMTP + "submission inet n - y - - smtpd\n"
+                                  "587 inet n - y - - smtpd\n"
+                                  "127.0.0.1:587 inet n - y - - smtpd\n"
+                                  "pickup unix n - y 60 1 pickup\npickup unix n - y 60 1 pickup\n")
+    found = [(d.line, d.code) for d in config.diagnostics if d.code == "duplicate-service"]
+    assert found == [(3, "duplicate-service"), (6, "duplicate-service")]
+    assert "port 587" in next(d.message for d in config.diagnostics if d.line == 3)
+
+
+def test_entries_in_different_template_branches_are_not_duplicates():
+    config = configure("", "{% if postscreen %}\nsmtp inet n - y - 1 postscreen\n"
+                           "{% else %}\nsmtp inet n - y - - smtpd\n{% endif %}\n")
+    assert [d for d in config.diagnostics if d.code == "duplicate-service"] == []
+
+
+@pytest.mark.parametrize("level, chroot", [("0", "y"), ("1", "n"), ("3.6", "n")])
+def test_chroot_dash_depends_on_compatibility_level(level, chroot):
+    config = configure(f"compatibility_level = {level}\n", "smtp inet n - - - - smtpd\n")
+    assert view(config, "smtp").field("chroot") == chroot
+
+
+def test_field_defaults():
+    config = configure("default_process_limit = 42\n",
+                       "pickup unix - - n 60 1 pickup\nsmtp inet n - y - - smtpd\n")
+    smtp = view(config, "smtp")
+    assert [smtp.field(f) for f in ("private", "unpriv", "chroot", "wakeup", "maxproc")] \
+        == ["n", "y", "y", "0", "42"]
+    pickup = view(config, "pickup")
+    assert (pickup.field("private"), pickup.field("wakeup"), pickup.field("maxproc")) == (
+        "y", "60", "1")
+
+
+def test_host_derived_defaults_are_unknown_without_host_values():
+    config = configure("myorigin = $myhostname\n")
+    assert not config.context.setting("myorigin").known
+    assert not config.context.setting("mynetworks").known
+
+
+def test_mydomain_follows_a_written_myhostname():
+    config = configure("myhostname = mail.example.org\n")
+    setting = config.context.setting("mydomain")
+    assert (setting.value, setting.known, setting.source.label) == ("example.org", True,
+                                                                    "default")
+    assert config.context.value("mydestination") == (
+        "mail.example.org, localhost.example.org, localhost")
+    assert configure("myhostname = localhost\n").context.value("mydomain") == "localdomain"
+
+
+def test_myhostname_from_a_short_host_name_takes_mydomain():
+    hosts = {HOSTNAME: "vm"}
+    assert configure("mydomain = example.net\n", SMTP, host_values=hosts).context.value(
+        "myhostname") == "vm.example.net"
+    assert configure("", SMTP, host_values=hosts).context.value("myhostname") == (
+        "vm.localdomain")
+    assert configure("", SMTP, host_values={HOSTNAME: "a.b.c"}).context.value(
+        "mydomain") == "b.c"
+
+
+def test_template_values_are_unknown_not_wrong():
+    config = configure("smtpd_tls_security_level = {{ level }}\n")
+    setting = config.context.setting("smtpd_tls_security_level")
+    assert not setting.known and view(config, "smtp").tls is None
+
+
+def test_undefined_references_are_located_warnings_but_legacy_names_are_known():
+    config = configure("proxy_read_maps = $virtual_maps $nonexistent_x\n",
+                       "smtp inet n - y - - smtpd -o smtpd_banner=$also_missing\n")
+    found = [(d.path, d.line, d.column, d.message.split("$")[1].split(",")[0])
+             for d in config.diagnostics if d.code == "undefined-parameter"]
+    assert found == [("main.cf", 1, 19, "nonexistent_x"), ("master.cf", 1, 30, "also_missing")]
+
+
+def test_macro_errors_become_diagnostics():
+    config = configure("custom_a = $custom_b\ncustom_b = $custom_a\nsmtpd_banner = ${x\n")
+    errors = {d.line for d in config.diagnostics if d.code == "invalid-parameter-value"}
+    assert errors == {1, 2, 3}
+
+
+def test_no_main_cf_means_defaults_and_no_master_cf_means_no_services():
+    config = configure(None, None)
+    assert config.services == [] and config.context.value("smtpd_tls_security_level") == ""
