@@ -103,6 +103,10 @@ class Context:
     def _written(self, name: str) -> bool:
         return name in self._overrides or name in self._main or name in self._extra
 
+    @property
+    def master_path(self) -> str:
+        return self._master_path
+
     def raw_value(self, name: str) -> str | None:
         if name in self._overrides:
             return self._overrides[name].raw
@@ -242,7 +246,7 @@ class ServiceView:
     @property
     def label(self) -> str:
         """``submission (master.cf:14)``: how findings name a service."""
-        return f"{self.service.name} ({_basename(self.context._master_path)}:{self.service.line})"
+        return f"{self.service.name} ({_basename(self.context.master_path)}:{self.service.line})"
 
     def setting(self, name: str) -> Setting | None:
         return self.context.setting(name)

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Run every benchmark (model parse+resolve, start-up, lint vs yamllint).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 benchmarks/bench_model.py
+python3 benchmarks/bench_lint.py
