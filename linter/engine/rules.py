@@ -34,6 +34,9 @@ class Rule:
     fix: dict | None = None
     path: str = ""
     severity_by_role: dict = field(default_factory=dict)
+    # The check judges values main.cf usually sets: with no main.cf in the
+    # repository (e.g. built by postconf at deploy time) they are unknown.
+    needs_main_cf: bool = False
 
     def in_profile(self, profile: str | None) -> bool:
         """Profiles nest: min < basic < safety < production."""
@@ -71,6 +74,7 @@ def rule_from_dict(data: dict, path: str) -> Rule:
             description=data["description"], applies_to=data["applies_to"],
             check=data["check"], message=data.get("message", ""), fix=data.get("fix"),
             path=path, severity_by_role=data.get("severity_by_role", {}),
+            needs_main_cf=bool(data.get("needs_main_cf", False)),
         )
     except (KeyError, TypeError) as error:
         raise RuleError(f"{path}: not a valid rule: missing {error}") from None

@@ -82,6 +82,8 @@ class Scope:
 def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
+        if rule.needs_main_cf and config.main is None:
+            continue  # what main.cf would set is unknown, not Postfix's default
         scope = Scope(config, services_in_scope(config, rule.applies_to))
         if "builtin" in rule.check:
             module = importlib.import_module(f"linter.engine.builtins.{rule.check['builtin']}")

@@ -15,8 +15,6 @@ SASL = "smtpd_sasl_auth_enable"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         setting = view.setting(SASL)
         if is_yes(setting) is not True or setting is None:

@@ -23,8 +23,6 @@ SAFE_RELAY = "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destin
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
             continue

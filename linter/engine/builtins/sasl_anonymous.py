@@ -18,8 +18,6 @@ AFTER_TLS = "smtpd_sasl_tls_security_options"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if is_yes(view.setting("smtpd_sasl_auth_enable")) is not True:
             continue

@@ -17,8 +17,6 @@ OPTIONS = "smtpd_sasl_security_options"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if is_yes(view.setting("smtpd_sasl_auth_enable")) is not True:
             continue

@@ -13,8 +13,6 @@ MAPS = "smtpd_sender_login_maps"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         maps = view.setting(MAPS)
         if maps is not None and (not maps.known or maps.value.strip()):

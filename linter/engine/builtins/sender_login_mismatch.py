@@ -25,8 +25,6 @@ ENFORCED, ABSENT, UNKNOWN = "enforced", "absent", "unknown"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if is_yes(view.setting("smtpd_sasl_auth_enable")) is not True:
             continue

@@ -24,8 +24,6 @@ UNAUTHENTICATED = Client(authenticated=False, in_mynetworks=False, local_recipie
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    if scope.config.main is None:
-        return  # without main.cf, what it would set is unknown
     for view in scope.services:
         if delays_reject(view) is not True:
             continue
