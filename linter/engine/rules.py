@@ -94,8 +94,6 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 def load_user_rules(directory: str) -> list[Rule]:
     """Load and validate a user's rules directory; RuleError names the file."""
-    import jsonschema
-
     if not os.path.isdir(directory):
         raise RuleError(f"{directory}: rules directory not found")
     validator = rule_validator()
