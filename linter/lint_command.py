@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from linter import __version__
 from linter.engine.rules import PROFILES
+from linter.postfix.params import DEFAULT_VERSION, SUPPORTED_VERSIONS
+from linter.report import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "brief", "json", "sarif", "codeclimate", "github", "junit")
-VERSIONS = ("3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10")
+VERSIONS = SUPPORTED_VERSIONS
 
 
 class UsageError(Exception):
@@ -80,7 +81,6 @@ class Options:
 
 
 def merge(args: argparse.Namespace, settings, environ=os.environ, stream=sys.stdout) -> Options:
-    from linter.postfix.params import DEFAULT_VERSION
 
     output_format = args.format or settings.format
     if output_format is None:
