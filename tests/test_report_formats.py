@@ -166,11 +166,13 @@ def test_json_exact(findings_validator):
     assert document["findings"][0] == {
         "rule": "submission-tls-not-required", "severity": "error", "path": "main.cf",
         "line": 22, "column": 1, "message": error().message, "service": "submission/inet",
+        "parameter": None, "related": [],
         "fix": {"description": "Require TLS on submission",
                 "lines": ["-o smtpd_tls_security_level=encrypt"],
                 "edits": [{"action": "set", "path": "master.cf",
                            "name": "smtpd_tls_security_level", "value": "encrypt",
-                           "service": "submission/inet"}]}}
+                           "service": "submission/inet"}],
+                "safety": "unsafe"}}
     assert document["findings"][1]["service"] is None
     assert document["findings"][1]["fix"] is None
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
+# A safe fix cannot change which clients can connect, authenticate or relay;
+# an unsafe one changes policy. ``--fix`` applies safe fixes only.
+FIX_SAFETY = ("safe", "unsafe")
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,25 @@ class Fix:
     description: str
     lines: tuple[str, ...] = ()     # the exact configuration lines
     edits: tuple[Edit, ...] = ()
+    safety: str = "unsafe"          # one of FIX_SAFETY
 
     def to_json(self) -> dict:
         return {"description": self.description, "lines": list(self.lines),
-                "edits": [asdict(edit) for edit in self.edits]}
+                "edits": [asdict(edit) for edit in self.edits], "safety": self.safety}
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding concerns: a service that one main.cf cause
+    affects, or the earlier of two duplicates."""
+
+    path: str
+    line: int
+    column: int
+    label: str                      # what the place is, e.g. "submission/inet"
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -48,11 +66,17 @@ class Finding:
     service: str | None = None      # "submission/inet"
     fix: Fix | None = None
     tags: tuple[str, ...] = field(default=(), compare=False)
+    # The parameter the finding is about: with rule, path and service it
+    # identifies the finding across unrelated edits (fingerprints).
+    parameter: str | None = None
+    related: tuple[Related, ...] = ()
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "path": self.path,
                 "line": self.line, "column": self.column, "message": self.message,
-                "service": self.service, "fix": self.fix.to_json() if self.fix else None}
+                "service": self.service, "parameter": self.parameter,
+                "related": [place.to_json() for place in self.related],
+                "fix": self.fix.to_json() if self.fix else None}
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -165,7 +165,8 @@ def service_finding(rule: Rule, scope: Scope, view: ServiceView, setting: Settin
     return Finding(
         rule=rule.id, severity=severity_for(rule, view), path=scope.master_path,
         line=line, column=column, message=(message or rule.message).format(**fields),
-        service=view.service.key, fix=make_fix(rule, scope, view, fields), tags=rule.tags)
+        service=view.service.key, fix=make_fix(rule, scope, view, fields), tags=rule.tags,
+        parameter=setting.name if setting is not None else None)
 
 
 def main_finding(rule: Rule, scope: Scope, setting: Setting | None,
@@ -178,7 +179,8 @@ def main_finding(rule: Rule, scope: Scope, setting: Setting | None,
     return Finding(
         rule=rule.id, severity=rule.severity, path=scope.main_path, line=line,
         column=column, message=(message or rule.message).format(**fields),
-        fix=make_fix(rule, scope, None, fields), tags=rule.tags)
+        fix=make_fix(rule, scope, None, fields), tags=rule.tags,
+        parameter=setting.name if setting is not None else None)
 
 
 def make_fix(rule: Rule, scope: Scope, view: ServiceView | None,
@@ -196,7 +198,8 @@ def make_fix(rule: Rule, scope: Scope, view: ServiceView | None,
             value=value.format(**fields) if isinstance(value, str) else value,
             path=scope.master_path if in_service else scope.main_path,
             service=view.service.key if in_service else None))
-    return Fix(rule.fix["description"].format(**fields), lines, tuple(edits))
+    return Fix(rule.fix["description"].format(**fields), lines, tuple(edits),
+               safety=rule.fix.get("safety", "unsafe"))
 
 
 def is_yes(setting: Setting | None) -> bool | None:

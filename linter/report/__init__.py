@@ -15,6 +15,19 @@ from linter.engine.rules import Rule
 FORMATS = ("text", "brief", "json", "sarif", "codeclimate", "github", "junit")
 
 
+@dataclass(frozen=True)
+class Notification:
+    """Something about the run itself rather than the configuration.
+
+    ``error``: the run is incomplete (a file could not be linted, an
+    internal error): no format may say it passed. ``note``: information
+    for the summary (rules that could not judge, and why)."""
+
+    message: str
+    path: str | None = None
+    level: str = "error"            # "error" or "note"
+
+
 @dataclass
 class Report:
     findings: list[Finding]
@@ -23,6 +36,12 @@ class Report:
     failing: tuple[str, ...] = ("error",)   # severities that fail (--strict adds warning)
     color: bool = False
     tool_version: str = ""
+    notifications: list[Notification] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """No error notification: every file was linted, nothing crashed."""
+        return not any(note.level == "error" for note in self.notifications)
 
 
 def render(output_format: str, report: Report) -> str:
