@@ -9,6 +9,7 @@ diagnostic; reading goes on).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
@@ -24,7 +25,12 @@ from linter.postfix.syntax import (
     serialize,
     split_lines,
 )
+from linter.postfix.quote import token
 from linter.postfix.template import has_placeholder
+
+# What a parameter name looks like, for quoting it in a message.
+MAX_NAME = 64
+NAME_LIKE = re.compile(rf"[A-Za-z0-9_]{{1,{MAX_NAME}}}")
 
 
 @dataclass(slots=True)
@@ -108,20 +114,19 @@ def _parameter(node: Node, path: str, diagnostics: list[Diagnostic]) -> Paramete
     if equals < 0:
         diagnostics.append(Diagnostic(
             path, line, column, "error", "parse-error",
-            f"missing '=' after attribute name: {_excerpt(text)!r} "
+            f"missing '=' after attribute name{_first_word(text)} "
             "(Postfix refuses to read this file)"))
         return None
     name = text[:equals].strip(BLANKS)
     if not name:
         diagnostics.append(Diagnostic(
             path, line, column, "error", "parse-error",
-            f"missing attribute name: {_excerpt(text)!r} "
-            "(Postfix refuses to read this file)"))
+            "missing attribute name before '=' (Postfix refuses to read this file)"))
         return None
     if any(char in BLANKS for char in name):
         diagnostics.append(Diagnostic(
             path, line, column, "error", "parse-error",
-            f"missing '=' after attribute name: {_excerpt(text)!r} "
+            f"missing '=' after attribute name{_first_word(text)}: a name has no blanks "
             "(Postfix refuses to read this file)"))
         return None
     value_offset = equals + 1
@@ -135,6 +140,15 @@ def _parameter(node: Node, path: str, diagnostics: list[Diagnostic]) -> Paramete
                      value_line, value_column, node)
 
 
-def _excerpt(text: str, limit: int = 60) -> str:
-    first = text.split("\n", 1)[0]
-    return first if len(first) <= limit else first[:limit] + "..."
+def _first_word(text: str) -> str:
+    """The would-be parameter name, quoted when it looks like one. Other
+    text is not quoted at all: the file may not be a main.cf (a committed
+    symlink to /etc/passwd), and messages go to CI logs."""
+    word = text.lstrip(BLANKS)[:MAX_NAME + 1]
+    for index, char in enumerate(word):
+        if char in BLANKS or char == "=":
+            word = word[:index]
+            break
+    if NAME_LIKE.fullmatch(word):
+        return f" {token(word)}"
+    return " (the line does not start with a parameter name)"
