@@ -72,7 +72,7 @@ def test_conditional_on_an_undefined_name_is_not_an_undefined_reference():
     ("$loop1", "nesting"), ("$self", "nesting"), ("${a", "truncated"), ("$(a", "truncated"),
     ("$", "empty macro name"), ("${}", "empty macro name"), ("$ x", "empty macro name"),
     ("${a!x}", "syntax"), ("${{a} = {b} ? {x}}", "relational operator"),
-    ("${{a} == {b} x}", "'?' expected"), ("${a?{x}:{y}}extra${a:{x}:{y}}", "unexpected"),
+    ("${{a} == {b} x}", '"?" or ":" expected'), ("${a?{x}:{y}}extra${a:{x}:{y}}", "unexpected"),
     ("${{x} <level {y} ? {a}}", "compatibility level"),
 ])
 def test_errors_are_returned_never_raised(text, error):
