@@ -81,9 +81,10 @@ class Field:
     note: str = ""      # why it is refused, or what master silently does
 
 
-def master_number(text: str, minimum: int = 0) -> Field:
+def master_number(text: str, minimum: int = 0, question: bool = False) -> Field:
     """``!ISDIGIT(*value) || (n = atoi(value)) < min`` is fatal; anything
-    after the leading digits is ignored (``60x`` is 60)."""
+    after the leading digits is ignored (``60x`` is 60). ``question``: a
+    final ``?`` is meaningful (the conditional wakeup timer)."""
     if not text or not "0" <= text[0] <= "9":
         return Field(None, "expected an ASCII number")
     parsed = strtol(text)
@@ -94,7 +95,7 @@ def master_number(text: str, minimum: int = 0) -> Field:
     rest = text[parsed.end:]
     if parsed.overflow or number != parsed.value:
         return Field(number, f"the number is out of range: master reads it as {number}")
-    if rest and rest != "?":
+    if rest and not (question and rest == "?"):
         return Field(number, f"master reads {number} and ignores {_quote(rest)}")
     return Field(number)
 
