@@ -20,6 +20,7 @@ from linter.postfix.expand import (
     compatibility_key,
     references,
 )
+from linter.postfix.lines import LineIndex
 from linter.postfix.main_cf import MainCf, Parameter
 from linter.postfix.master_cf import MasterCf, Override, Service
 from linter.postfix.params import (
@@ -412,6 +413,18 @@ class Configuration:
     def by_role(self, role: str) -> list[ServiceView]:
         return [view for view in self.services if view.role == role]
 
+    # For each valid entry, the last earlier valid entry of its listener.
+    earlier_entries: dict[int, ServiceView] = field(default_factory=dict)
+
+    def earlier_duplicate(self, view: ServiceView) -> ServiceView | None:
+        """The last valid entry before ``view`` that defines its listener."""
+        return self.earlier_entries.get(id(view))
+
+    @cached_property
+    def line_index(self) -> LineIndex:
+        """Lines to nodes and services, for locating diagnostics."""
+        return LineIndex(self)
+
 
 def resolve(main: MainCf | None, master: MasterCf | None, version: str = DEFAULT_VERSION,
             host_values: dict[str, str] | None = None) -> Configuration:
@@ -442,10 +455,11 @@ def _resolve(main: MainCf | None, master: MasterCf | None, version: str,
         where = listener(service.name, known) if service.type == "inet" else None
         config.services.append(ServiceView(
             service, service_context, where, _role(service, where, postscreen_on_25)))
-        if where is not None and not service.templated:
+        if where is not None and not service.templated and len(service.fields) >= 8:
             config.diagnostics.extend(_listener_problems(service, where, master_path))
     config.diagnostics.extend(_duplicate_services(config.services, master_path,
-                                                  _template_lines(master)))
+                                                  _template_lines(master),
+                                                  config.earlier_entries))
     config.diagnostics.extend(_expansion_problems(config))
     config.value_problems.extend(_compatibility_problems(config, main_defs))
     config.diagnostics.extend(config.value_problems)
@@ -514,7 +528,9 @@ def _is_postscreen_mx(service: Service, known: KnownPorts) -> bool:
 
 
 def _duplicate_services(views: list[ServiceView], path: str,
-                        template_lines: list[int] = ()) -> list[Diagnostic]:
+                        template_lines: list[int] = (),
+                        earlier_entries: dict[int, ServiceView] | None = None,
+                        ) -> list[Diagnostic]:
     """master uses the last of two entries for one listener, and warns.
     Two entries with a template statement between them may be the two
     branches of an if/else: that is unknown, not a duplicate."""
@@ -528,6 +544,8 @@ def _duplicate_services(views: list[ServiceView], path: str,
         else:
             key = (view.service.type, view.service.name)
         earlier = seen.get(key)
+        if earlier is not None and earlier_entries is not None:
+            earlier_entries[id(view)] = earlier
         if earlier is not None and not _template_between(template_lines, earlier, view):
             where = (f"port {view.listener.port}" if key[0] == "inet" and len(key) == 3
                      else view.service.key)
