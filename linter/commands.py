@@ -78,27 +78,11 @@ def show(
                                         help="Target Postfix version (default 3.7)."),
 ) -> None:
     """Print each service's effective settings and where each value came from."""
-    import json
-    import os
+    import sys
 
-    from linter.postfix.load import load_configuration, pair_for
-    from linter.postfix.params import DEFAULT_VERSION, SUPPORTED_VERSIONS
-    from linter.show import render_text, show_document
+    from linter.show import run
 
-    version = postfix_version or DEFAULT_VERSION
-    if version not in SUPPORTED_VERSIONS:
-        _usage_error(f"unsupported Postfix version {version!r}; "
-                     f"choose one of {', '.join(SUPPORTED_VERSIONS)}")
-    if not os.path.exists(path):
-        _usage_error(f"{path}: no such file or directory")
-    paths = pair_for(path)
-    if paths.main is None and paths.master is None:
-        _usage_error(f"{path}: no main.cf or master.cf found")
-    document = show_document(load_configuration(paths, version))
-    if output_format is ShowFormat.json:
-        typer.echo(json.dumps(document, indent=2))
-    else:
-        typer.echo(render_text(document), nl=False)
+    raise typer.Exit(run(path, output_format.value, postfix_version, sys.stdout, sys.stderr))
 
 
 class ListFormat(str, Enum):
