@@ -33,7 +33,7 @@ def expand(text: str, table: dict | None = None, raw=frozenset({"raw_one"})):
 ])
 def test_forms(text, value):
     result = expand(text)
-    assert result.value == value and result.errors == []
+    assert result.value == value and not result.errors
 
 
 @pytest.mark.parametrize("text, value", [
@@ -54,7 +54,7 @@ def test_forms(text, value):
 ])
 def test_relational(text, value):
     result = expand(text)
-    assert (result.value, result.errors) == (value, [])
+    assert (result.value, list(result.errors)) == (value, [])
 
 
 def test_undefined_names_expand_empty_and_are_recorded():

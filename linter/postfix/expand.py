@@ -27,7 +27,7 @@ raised.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 
 from linter.postfix.numbers import alldig, compare_numbers, compatibility_level
@@ -61,7 +61,7 @@ class Expansion:
     value: str
     undefined: set[str] = field(default_factory=set)   # names that expanded to ""
     unknown: set[str] = field(default_factory=set)     # names whose value is not known
-    errors: list[str] = field(default_factory=list)    # what makes Postfix stop
+    errors: Sequence[str] = field(default_factory=list)  # what makes Postfix stop
     references: set[str] = field(default_factory=set)  # every name looked up
     height: int = 0    # Postfix's nesting height: above MAX_HEIGHT is an error
 
@@ -123,6 +123,8 @@ class Session:
 # A lookup answers a name with its raw value, or None when it is undefined.
 Lookup = Callable[[str], "str | None"]
 _UNDEFINED = Expansion("")   # memo marker for a name nothing defines
+_EMPTY: frozenset[str] = frozenset()   # shared by the many expansions without names
+_NO_ERRORS: tuple[str, ...] = ()   # likewise (immutable: expansions are never changed)
 
 
 class Expander:
@@ -221,7 +223,8 @@ class Expander:
         extra = self._depends(name) if self._depends else set()
         if name in self._raw or "$" not in raw:
             height = 0 if name in self._raw or not raw else 1
-            return Expansion(raw, unknown=unknown, references=set(extra), height=height)
+            return Expansion(raw, _EMPTY, unknown or _EMPTY, _NO_ERRORS,
+                             set(extra) if extra else _EMPTY, height)
         acc = _Accumulator()
         acc.unknown |= unknown
         acc.references |= extra
@@ -424,7 +427,7 @@ class Expander:
 class _Accumulator:
     """The pieces and name sets of one expansion in progress."""
 
-    __slots__ = ("pieces", "size", "undefined", "unknown", "references")
+    __slots__ = ("pieces", "references", "size", "undefined", "unknown")
 
     def __init__(self):
         self.pieces: list[str] = []
@@ -458,11 +461,12 @@ class _Accumulator:
         return "".join(self.pieces)
 
     def result(self, height: int, session: Session) -> Expansion:
-        return Expansion(self.text(session), self.undefined, self.unknown, [],
-                         self.references, height)
+        return Expansion(self.text(session), self.undefined or _EMPTY, self.unknown or _EMPTY,
+                         _NO_ERRORS, self.references or _EMPTY, height)
 
     def failed(self, message: str) -> Expansion:
-        return Expansion("", self.undefined, self.unknown, [message], self.references, 0)
+        return Expansion("", self.undefined or _EMPTY, self.unknown or _EMPTY, [message],
+                         self.references or _EMPTY, 0)
 
 
 def _checked(entry: Expansion) -> Expansion:

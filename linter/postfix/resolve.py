@@ -186,6 +186,21 @@ class Context:
         self._cache[name] = found
         return found
 
+    @property
+    def local_names(self) -> frozenset[str]:
+        """What this context writes and its parent does not (-o, service_name)."""
+        return self._local
+
+    def shared_setting(self, name: str) -> Setting | None:
+        """The parent's setting of ``name`` when this context shares it."""
+        if self._parent is None or name in self._cache:
+            return None
+        return self._shared_setting(name)
+
+    def shares(self, name: str) -> bool:
+        """Whether this context's setting of ``name`` is its parent's."""
+        return self._parent is not None and name not in self._cache
+
     def _shared_setting(self, name: str) -> Setting | None:
         """The parent's setting when nothing it depends on is written here."""
         parent = self._parent

@@ -47,7 +47,7 @@ class NodeKind(Enum):
     STRAY = "stray"        # a logical line that starts with whitespace
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A run of physical lines that belong together.
 
