@@ -171,8 +171,11 @@ class _Fragments:
         # Which main.cf names use a name: a service that writes that name
         # (by -o) has its own value for them; all others are main.cf's.
         self._users: dict[str, list[str]] = {}
+        self._errors: list[str] = []   # never shared (see Context._shared_setting)
         for name in main_defs:
             setting = config.context.setting(name)
+            if setting is not None and setting.expansion.errors:
+                self._errors.append(name)
             for used in setting.expansion.references if setting else ():
                 self._users.setdefault(used, []).append(name)
 
@@ -180,6 +183,7 @@ class _Fragments:
         """The rendered members of a service's "params", in document order."""
         local = view.context.local_names
         own = set(local)
+        own.update(self._errors)
         for name in local:
             own.update(self._users.get(name, ()))
         seen = set(main_names)

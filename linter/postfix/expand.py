@@ -211,8 +211,8 @@ class Expander:
             entry = _UNDEFINED if entry is None else entry
         if entry is _UNDEFINED:
             return entry
-        if any(used in self._local for used in entry.references):
-            return None
+        if entry.errors or any(used in self._local for used in entry.references):
+            return None   # an error's names are not all known: judge it here
         return entry
 
     def _compute(self, name: str, depth: int) -> Expansion:
@@ -232,6 +232,11 @@ class Expander:
         self._active_set.add(name)
         try:
             height = self._expand_text(raw, 0, len(raw), depth + 1, acc)
+            if height > MAX_HEIGHT:
+                # An error wherever it is used: fail it here, so that what
+                # uses it does not also carry its names (a 20,000-name chain
+                # would otherwise hold 200 million of them).
+                return acc.failed(_nesting_message(raw))
             return acc.result(height, self._session)
         except MacroError as error:
             return acc.failed(str(error))
@@ -299,9 +304,9 @@ class Expander:
         if entry is None:
             acc.undefined.add(name)
             return 0
-        acc.merge(entry)
         if entry.errors:
             raise MacroError(entry.errors[0])
+        acc.merge(entry)
         acc.add(entry.value)
         return entry.height
 

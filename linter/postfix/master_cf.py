@@ -9,6 +9,7 @@ stray arguments) become diagnostics; reading goes on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
@@ -36,6 +37,10 @@ YES_NO_FIELDS = ("private", "unpriv", "chroot")
 # Other commands (pipe argv=..., spawn, ...) use their remaining words, and
 # for the rest we do not claim to know: no finding is better than a false one.
 OPTION_ONLY_DAEMONS = frozenset({"smtpd"})
+# What a service name (a socket name, or [host]:port) looks like: messages
+# quote only such names, since a line of a file that is no master.cf (a
+# committed symlink to /etc/passwd) must not reach CI logs.
+SERVICE_NAME_LIKE = re.compile(r"[A-Za-z0-9_.:\[\]@%+=-]{1,64}")
 
 
 @dataclass(slots=True)
@@ -65,6 +70,17 @@ class Service:
     @property
     def name(self) -> str:
         return self.fields[0].text
+
+    @property
+    def plausible(self) -> bool:
+        """Looks like an entry (a service-like name and a type field): only
+        then do findings name it."""
+        return len(self.fields) > 1 and SERVICE_NAME_LIKE.fullmatch(self.name) is not None
+
+    @property
+    def label(self) -> str:
+        """``name/type`` for messages, when the entry looks like one."""
+        return self.key if self.plausible else "(a line that is not a master.cf entry)"
 
     @property
     def type(self) -> str:
@@ -151,7 +167,7 @@ def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service | 
 
     if len(tokens) < 8:
         # One word is not an entry at all (perhaps not a master.cf): not quoted.
-        what = f"entry {quote_token(service.name)}" if len(tokens) > 1 else "line"
+        what = f"entry {quote_token(service.name)}" if service.plausible else "line"
         refuse(tokens[-1], f"{what} has {len(tokens)} fields; master.cf entries need 8 "
                            f"({' '.join(FIELD_NAMES)}): master refuses it")
         return service
@@ -167,16 +183,16 @@ def _check_fields(service: Service, refuse, warn) -> None:
     type_token = service.fields[1]
     if type_token.text not in SERVICE_TYPES:
         refuse(type_token, f"invalid type field {quote_token(type_token.text)} in service "
-                           f"{quote_token(service.name)}: expected one of "
+                           f"{quote_token(service.label)}: expected one of "
                            f"{', '.join(SERVICE_TYPES)}")
     for name in YES_NO_FIELDS:
         token = service.fields[FIELD_NAMES.index(name)]
         if token.text not in ("y", "n", "-"):
             refuse(token, f"invalid {name} field {quote_token(token.text)} in service "
-                          f"{service.key}: expected y, n or -")
+                          f"{service.label}: expected y, n or -")
     private = service.fields[2]
     if service.type == "inet" and private.text in ("y", "-"):
-        refuse(private, f"{service.key}: inet service cannot be private "
+        refuse(private, f"{service.label}: inet service cannot be private "
                         f"(private field is {quote_token(private.text)}; use n)")
     for index, name in ((5, "wakeup"), (6, "maxproc")):
         _check_number(service, service.fields[index], name, refuse, warn)
@@ -192,10 +208,10 @@ def _check_number(service: Service, field_token: Token, name: str, refuse, warn)
     if number.value is None:
         wanted = ("a number, a number followed by ?, or -" if name == "wakeup"
                   else "a number or -")
-        refuse(field_token, f"invalid {name} field {shown} in service {service.key}: "
+        refuse(field_token, f"invalid {name} field {shown} in service {service.label}: "
                             f"{number.note}; expected {wanted} (master refuses it)")
     elif number.note:
-        warn(field_token, f"{name} field {shown} in service {service.key}: {number.note}")
+        warn(field_token, f"{name} field {shown} in service {service.label}: {number.note}")
 
 
 def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) -> None:
@@ -207,7 +223,7 @@ def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) 
 
     def broken(token: Token, message: str) -> None:
         diagnostics.append(Diagnostic(path, token.line, token.column, "error",
-                                      "master-option-syntax", f"{service.key}: {message}"))
+                                      "master-option-syntax", f"{service.label}: {message}"))
 
     while index < len(words):
         word = words[index]

@@ -209,8 +209,9 @@ class Context:
         setting = parent.setting(name)
         if setting is None or not self._local:
             return setting
-        if any(used in self._local for used in setting.expansion.references):
-            return None
+        if setting.expansion.errors or any(used in self._local
+                                           for used in setting.expansion.references):
+            return None   # an error's names are not all recorded: judge it here
         return setting
 
     def prepare(self, names) -> None:
@@ -485,7 +486,7 @@ def _listener_problems(service: Service, where: Listener, path: str) -> list[Dia
     """What master does with an inet name it cannot use as written."""
     first = service.fields[0]
     return [Diagnostic(path, first.line, first.column, problem.severity,
-                       "master-entry-invalid", f"{service.key}: {problem.message}")
+                       "master-entry-invalid", f"{service.label}: {problem.message}")
             for problem in where.problems]
 
 
@@ -567,7 +568,7 @@ def _duplicate_services(views: list[ServiceView], path: str,
             first = view.service.fields[0]
             diagnostics.append(Diagnostic(
                 path, first.line, first.column, "error", "duplicate-service",
-                f"{view.service.key} duplicates {earlier.service.key} "
+                f"{view.service.label} duplicates {earlier.service.label} "
                 f"({_basename(path)}:{earlier.service.line}): both define {where}; "
                 f"master uses only this later entry"))
         seen[key] = view

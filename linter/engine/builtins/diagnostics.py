@@ -38,7 +38,8 @@ def findings_for(rule, scope, diagnostics: Iterable[Diagnostic]) -> Iterator[Fin
         yield Finding(rule=rule.id, severity=severity(rule.severity, diagnostic.severity),
                       path=diagnostic.path, line=diagnostic.line, column=diagnostic.column,
                       message=diagnostic.message,
-                      service=view.service.key if view else None, fix=fix, tags=rule.tags)
+                      service=view.service.key if view and view.service.plausible else None,
+                      fix=fix, tags=rule.tags)
 
 
 def severity(rule_severity: str, diagnostic_severity: str) -> str:
