@@ -21,8 +21,8 @@ from __future__ import annotations
 import io
 import json
 import re
-import xml.etree.ElementTree as ElementTree
 from functools import cache
+from xml.etree import ElementTree
 
 from hypothesis import strategies as st
 

@@ -39,7 +39,7 @@ BLANKS = " \t\r\n\f\v"       # main.cf trimming (C isspace)
 MAC_SPACE = " \t\r\n"        # mac_expand's whitespace (CHARS_SPACE)
 MAX_NESTING = 100            # Postfix: "if (mc->level++ > 100)"
 MAX_HEIGHT = MAX_NESTING + 1
-MAX_DEPTH = 200              # smtplint: nested evaluations of any kind
+MAX_DEPTH = 150              # smtplint: nested evaluations of any kind (Python's stack)
 MAX_VALUE = 4 * 1024 * 1024  # characters in one expanded value
 MAX_INPUT = 1024 * 1024      # characters of one text with "$" in it
 DEFAULT_BUDGET = 64 * 1024 * 1024   # characters produced or scanned, per configuration
@@ -164,7 +164,7 @@ class Expander:
             return acc.failed(str(error))
         except _Loop as loop:
             return acc.failed(_loop_message(loop.names))
-        except _TooDeep:
+        except (_TooDeep, RecursionError):
             return acc.failed(_too_deep_message())
 
     def expand_name(self, name: str) -> Expansion:
@@ -173,7 +173,7 @@ class Expander:
             entry = self._named(name, 0)
         except _Loop as loop:
             return Expansion("", errors=[_loop_message(loop.names)], references={name})
-        except _TooDeep:
+        except (_TooDeep, RecursionError):
             return Expansion("", errors=[_too_deep_message()], references={name})
         if entry is None:
             return Expansion("", undefined={name})
@@ -231,7 +231,7 @@ class Expander:
         self._active.append(name)
         self._active_set.add(name)
         try:
-            height = self._expand_text(raw, 0, len(raw), depth + 1, acc)
+            height = self._expand_text(raw, 0, len(raw), depth, acc)
             if height > MAX_HEIGHT:
                 # An error wherever it is used: fail it here, so that what
                 # uses it does not also carry its names (a 20,000-name chain
@@ -289,7 +289,7 @@ class Expander:
                 raise MacroError(f"truncated macro reference: {near(text, dollar)}")
             if close == start + 1:
                 raise MacroError(f"empty macro name: {near(text, dollar)}")
-            return close + 1, 1 + self._expression(text, start + 1, close, depth + 1, acc)
+            return close + 1, 1 + self._expression(text, start + 1, close, depth, acc)
         match = NAME_CHARS.match(text, start, end)
         if match is None:
             raise MacroError(f"empty macro name: {near(text, dollar)}")

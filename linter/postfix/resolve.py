@@ -176,6 +176,7 @@ class Context:
         found = self._cache.get(name)
         if found is not None:
             return found
+        self.host_defaults()   # derived here once, not deep inside an expansion
         shared = self._shared_setting(name)
         if shared is not None:
             return shared   # not stored: the parent holds it
