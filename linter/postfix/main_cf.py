@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
+from linter.postfix.quote import token
 from linter.postfix.syntax import (
     BLANKS,
     LogicalText,
@@ -25,7 +26,6 @@ from linter.postfix.syntax import (
     serialize,
     split_lines,
 )
-from linter.postfix.quote import token
 from linter.postfix.template import has_placeholder
 
 # What a parameter name looks like, for quoting it in a message.

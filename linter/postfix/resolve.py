@@ -8,6 +8,7 @@ service (``postconf -Px`` does not show this; smtpd does it).
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -245,24 +246,22 @@ class Context:
         return self._expander().expand(text)
 
     def _expander(self) -> Expander:
-        """This table's expander. It holds bound methods of this context,
-        a reference cycle; resolve() breaks it when it is done (close)."""
+        """This table's expander, kept with its memo. It reaches back to
+        this context only through a weak reference: no reference cycle, so
+        a configuration is freed as soon as it is dropped."""
         if self._expander_instance is None:
             parent = self._parent._expander() if self._parent is not None else None
+            context = weakref.ref(self)
             self._expander_instance = Expander(
-                self.raw_value, self._data.raw, _UnknownNames(self), parent=parent,
-                local_names=self._local, session=self._session,
-                depends=self._depends)
+                lambda name: context().raw_value(name), self._data.raw,
+                _UnknownNames(context), parent=parent, local_names=self._local,
+                session=self._session, depends=lambda name: context()._depends(name))
         return self._expander_instance
 
     def _depends(self, name: str) -> set[str]:
         if name in HOSTNAME_DEFAULTS and not self._written(name):
             return self.host_defaults().references
         return set()
-
-    def close(self) -> None:
-        """Drop the expander (and its memo): the settings stay."""
-        self._expander_instance = None
 
 
 class HostDefaults:
@@ -337,11 +336,11 @@ class HostDefaults:
 class _UnknownNames:
     """The expander's view of which names are unknown in one context."""
 
-    def __init__(self, context: Context):
+    def __init__(self, context: weakref.ref[Context]):
         self._context = context
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._context.is_unknown(name)
+        return isinstance(name, str) and self._context().is_unknown(name)
 
 
 @dataclass
@@ -425,13 +424,19 @@ class Configuration:
         return self.data.version
 
     def smtpd_services(self) -> list[ServiceView]:
-        return [view for view in self.services if view.role is not None]
+        """The services smtpd runs (computed once: rules ask per service)."""
+        if self._smtpd is None or self._smtpd[0] != len(self.services):
+            self._smtpd = (len(self.services),
+                           [view for view in self.services if view.role is not None])
+        return self._smtpd[1]
 
     def by_role(self, role: str) -> list[ServiceView]:
-        return [view for view in self.services if view.role == role]
+        return [view for view in self.smtpd_services() if view.role == role]
 
     # For each valid entry, the last earlier valid entry of its listener.
     earlier_entries: dict[int, ServiceView] = field(default_factory=dict)
+    _smtpd: tuple[int, list[ServiceView]] | None = field(default=None, init=False, repr=False,
+                                                        compare=False)
 
     def earlier_duplicate(self, view: ServiceView) -> ServiceView | None:
         """The last valid entry before ``view`` that defines its listener."""

@@ -11,6 +11,7 @@ stages can edit the tree in place to apply fixes.
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from enum import Enum
 from linter.diagnostics import Diagnostic
 from linter.postfix.template import is_control_line
 
+_WORD = re.compile(r"[^ \t\r\n\f\v]+")   # a run of non-BLANKS
 # Bytes that are not UTF-8 survive a round trip as lone surrogates.
 ENCODING_ERRORS = "surrogateescape"
 BLANKS = " \t\r\n\f\v"
@@ -233,8 +235,12 @@ class LogicalText:
     def tokens(self, braces: bool = True) -> list[Token]:
         """Split on blanks; with ``braces``, ``{...}`` groups stay one word
         (as Postfix's mystrtokq does), blanks inside kept."""
-        tokens = []
         text = self.text
+        if not braces or "{" not in text:
+            position = self.position
+            return [Token(match.group(), *position(match.start()))
+                    for match in _WORD.finditer(text)]
+        tokens = []
         index, end = 0, len(text)
         while index < end:
             if text[index] in BLANKS:

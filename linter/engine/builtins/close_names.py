@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
@@ -37,6 +38,8 @@ class CloseNames:
                     levels.append(0)
                 for level in range(count):
                     levels[level] |= bit
+        self._length_groups = sorted(self._by_length.items())
+        self._sorted_lengths = [length for length, _names in self._length_groups]
 
     def close_matches(self, word: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
         """Exactly ``difflib.get_close_matches(word, self.names, n, cutoff)``."""
@@ -60,16 +63,30 @@ class CloseNames:
         return [name for _score, name in heapq.nlargest(n, result)]
 
     def _candidates(self, word: str, cutoff: float) -> list[str]:
-        counters = self._shared_characters(word)
         length = len(word)
-        mask = 0
-        for other, names in self._by_length.items():
-            total = length + other
-            if total == 0 or 2.0 * min(length, other) / total < cutoff:
-                continue   # real_quick_ratio fails for every name of this length
-            needed = max(0, math.ceil(cutoff * total / 2.0 - 1e-9) - 1)
-            mask |= names & _at_least(counters, needed, self._everyone)
+        groups = [(other, names) for other, names in self._lengths_near(length, cutoff)
+                  if (length + other) and 2.0 * min(length, other) / (length + other) >= cutoff]
+        if not groups:
+            return []   # real_quick_ratio fails for every name
+        # quick_ratio needs at least this many shared characters; the
+        # shortest allowed length needs the fewest (one test for all).
+        needed = max(0, math.ceil(cutoff * (length + groups[0][0]) / 2.0 - 1e-9) - 1)
+        lengths = 0
+        for _other, names in groups:
+            lengths |= names
+        mask = lengths & _at_least(self._shared_characters(word), needed, self._everyone)
         return [self.names[position] for position in _bits(mask)]
+
+    def _lengths_near(self, length: int, cutoff: float) -> list[tuple[int, int]]:
+        """Name lengths that can pass real_quick_ratio (a superset: the
+        exact test follows)."""
+        if cutoff <= 0:
+            return self._length_groups
+        low = math.floor(length * cutoff / (2.0 - cutoff)) - 1
+        high = math.ceil(length * (2.0 - cutoff) / cutoff) + 1
+        start = bisect_left(self._sorted_lengths, low)
+        end = bisect_right(self._sorted_lengths, high)
+        return self._length_groups[start:end]
 
     def _shared_characters(self, word: str) -> list[int]:
         """Bit-sliced counters: per name, the size of the multiset
