@@ -14,22 +14,27 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REQUIRE_ALL, ROOT, corpus_dir
 from limits import assert_no_traceback, run_limited, smtplint_limited
+from postconf_oracle import corpus_pairs
 
-from linter.postfix.load import load_configuration, pair_for
+from linter.postfix.load import ConfigPaths, load_configuration, pair_for
 from linter.report.escape import unicode_data
 from linter.show import render_text, show_document, write_json, write_text
 
-PAIRS = [ROOT / "examples" / "postfix"] + sorted(
-    path for path in (FIXTURES / "model").iterdir() if path.is_dir())
-if corpus_dir() is not None:
-    PAIRS += sorted(path for path in (corpus_dir() / "postfix").iterdir() if path.is_dir())
+
+def _pairs() -> list[tuple[str, ConfigPaths]]:
+    found = [(path.name, pair_for(str(path))) for path in
+             [ROOT / "examples" / "postfix", *sorted((FIXTURES / "model").iterdir())]
+             if path.is_dir()]
+    if corpus_dir() is not None:
+        found += [(pair.name, ConfigPaths(str(pair.main) if pair.main else None,
+                                          str(pair.master) if pair.master else None))
+                  for pair in corpus_pairs(corpus_dir())]
+    return [(name, paths) for name, paths in found if paths.main or paths.master]
 
 
-@pytest.mark.parametrize("directory", PAIRS, ids=lambda path: path.name)
-def test_streamed_output_is_the_document_byte_for_byte(directory):
-    paths = pair_for(str(directory))
-    if paths.main is None and paths.master is None:
-        pytest.skip("no main.cf or master.cf under this name")
+@pytest.mark.parametrize("name, paths", _pairs(), ids=lambda value: value
+                         if isinstance(value, str) else "")
+def test_streamed_output_is_the_document_byte_for_byte(name, paths):
     config = load_configuration(paths)
     streamed = io.StringIO()
     write_json(config, streamed)
