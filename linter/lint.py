@@ -33,8 +33,8 @@ def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
 
 def lint_pair(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
               version: str = DEFAULT_VERSION) -> list[Finding]:
-    config = load_configuration(paths, version)
-    with paused_gc():  # the model is large and acyclic to the collector's eyes: 25% faster
+    with paused_gc():  # the model has no cycles: collecting only costs time (25%)
+        config = load_configuration(paths, version)
         return lint_configuration(config, builtin_rules() if rules is None else rules)
 
 

@@ -133,13 +133,15 @@ class Expander:
     ``parent`` (the main.cf table of the same files) shares its expansion
     of a name when that expansion uses none of ``local_names`` (what this
     table writes itself: -o overrides, service_name). ``depends(name)``
-    names what a derived default depends on besides its text."""
+    names what a derived default (one of ``depends_names``) depends on
+    besides its text."""
 
     def __init__(self, lookup: Lookup, raw_names: Container[str] = frozenset(),
                  unknown_names: Container[str] = frozenset(), *,
                  parent: Expander | None = None, local_names: Container[str] = frozenset(),
                  session: Session | None = None,
-                 depends: Callable[[str], set[str]] | None = None):
+                 depends: Callable[[str], set[str]] | None = None,
+                 depends_names: Container[str] = frozenset()):
         self._lookup = lookup
         self._raw = raw_names
         self._unknown = unknown_names
@@ -147,6 +149,7 @@ class Expander:
         self._local = local_names
         self._session = session or (parent._session if parent else Session())
         self._depends = depends
+        self._depends_names = depends_names
         self._memo: dict[str, Expansion] = {}
         self._active: list[str] = []     # names being expanded, outermost first
         self._active_set: set[str] = set()
@@ -220,7 +223,8 @@ class Expander:
         if raw is None:
             return _UNDEFINED
         unknown = {name} if name in self._unknown or has_placeholder(raw) else set()
-        extra = self._depends(name) if self._depends else set()
+        extra = (self._depends(name) if self._depends and name in self._depends_names
+                 else _EMPTY)
         if name in self._raw or "$" not in raw:
             height = 0 if name in self._raw or not raw else 1
             return Expansion(raw, _EMPTY, unknown or _EMPTY, _NO_ERRORS,

@@ -115,7 +115,8 @@ class Context:
                          if name not in self._host_values and not self._written(name)
                          and name not in HOSTNAME_DEFAULTS}
         self._session = session or (parent._session if parent else Session())
-        self._cache: dict[str, Setting] = {}
+        self._cache: dict[str, Setting] = {}       # this context's own settings
+        self._shared: dict[str, Setting] = {}      # the parent's, found to apply here
         self._host: HostDefaults | None = None
         self._expander_instance: Expander | None = None
 
@@ -177,10 +178,16 @@ class Context:
         found = self._cache.get(name)
         if found is not None:
             return found
+        found = self._shared.get(name)
+        if found is not None:
+            return found
         self.host_defaults()   # derived here once, not deep inside an expansion
         shared = self._shared_setting(name)
         if shared is not None:
-            return shared   # not stored: the parent holds it
+            # Remembered by reference (rules ask each service for the same
+            # few names); show walks main.cf's names without asking.
+            self._shared[name] = shared
+            return shared
         raw = self.raw_value(name)
         if raw is None:
             return None
@@ -254,8 +261,9 @@ class Context:
             context = weakref.ref(self)
             self._expander_instance = Expander(
                 lambda name: context().raw_value(name), self._data.raw,
-                _UnknownNames(context), parent=parent, local_names=self._local,
-                session=self._session, depends=lambda name: context()._depends(name))
+                _UnknownNames(self._unknown, context), parent=parent,
+                local_names=self._local, session=self._session,
+                depends=lambda name: context()._depends(name), depends_names=HOSTNAME_DEFAULTS)
         return self._expander_instance
 
     def _depends(self, name: str) -> set[str]:
@@ -334,13 +342,18 @@ class HostDefaults:
 
 
 class _UnknownNames:
-    """The expander's view of which names are unknown in one context."""
+    """The expander's view of which names are unknown in one context: the
+    host-derived defaults nothing writes, and myhostname/mydomain when
+    they cannot be derived."""
 
-    def __init__(self, context: weakref.ref[Context]):
+    def __init__(self, fixed: set[str], context: weakref.ref[Context]):
+        self._fixed = fixed
         self._context = context
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._context().is_unknown(name)
+        if name in self._fixed:
+            return True
+        return name in HOSTNAME_DEFAULTS and self._context().is_unknown(name)
 
 
 @dataclass
