@@ -228,6 +228,34 @@ def test_many_broken_lines_take_linear_time(tmp_path, main, master):
     lint_json(tmp_path, main, master, seconds=45, memory_mb=900)
 
 
+@pytest.mark.parametrize("main, master", [
+    ("".join(f"a{i}=b\n" for i in range(400_000)), ""),                 # 16 MB of tiny lines
+    ("", "smtp inet n - n - - smtpd" + " -o a=b" * 300_000 + "\n"),     # one huge entry
+    ("", "smtp inet n - n - - smtpd\n" + "  -o a=b\n" * 300_000),      # continued forever
+    ("", "".join(f"s{i} inet n - n - - smtpd\n" for i in range(300_000))),
+])
+def test_huge_files_are_read_up_to_a_limit_in_bounded_memory(tmp_path, main, master):
+    for name, data in (("main.cf", main), ("master.cf", master)):
+        (tmp_path / name).write_text(data)
+    # brief: the model, not the JSON renderer, is what is bounded here.
+    result = smtplint_limited("lint", "--format", "brief", str(tmp_path), seconds=90,
+                              memory_mb=1000, cwd=tmp_path)
+    assert_no_traceback(result)
+    assert result.code == 1 and "internal error" not in result.err
+    assert "smtplint reads only" in result.out
+
+
+def test_an_unread_tail_still_round_trips():
+    result = model_run("""
+        from linter.postfix.syntax import encode
+        data = b"".join(b"a%d = b\\n" % i for i in range(260_000)) + b"{{ tail }} no newline"
+        main = parse_main_cf(data)
+        RESULT = [encode(main.serialize()) == data, len(main.parameters),
+                  [d.line for d in main.diagnostics]]
+    """, seconds=60)
+    assert result == [True, 250_000, [250_001]]
+
+
 @pytest.mark.parametrize("unit", ["{{", "{%", "<%", "${{", "{{=", "%{a", "PH_A"])
 def test_placeholder_scan_does_not_backtrack(tmp_path, unit):
     lint_json(tmp_path, "smtpd_banner = " + unit * 60000 + "\n",

@@ -10,7 +10,7 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from linter.diagnostics import Diagnostic
-from linter.postfix.syntax import Node
+from linter.postfix.syntax import Node, NodeKind
 from linter.postfix.template import has_placeholder, is_control_line
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class LineIndex:
         """A line that holds template syntax is not Postfix text yet: what
         Postfix makes of it depends on the rendering, so it is unknown."""
         node = self.node_at(diagnostic.path, diagnostic.line)
-        if node is None:
+        if node is None or node.kind is NodeKind.UNREAD:
             return False
         key = id(node)
         if key not in self._template_nodes:

@@ -16,6 +16,7 @@ from linter.diagnostics import Diagnostic
 from linter.postfix.quote import token
 from linter.postfix.syntax import (
     BLANKS,
+    MAX_LINES,
     LogicalText,
     Node,
     NodeKind,
@@ -25,6 +26,7 @@ from linter.postfix.syntax import (
     paused_gc,
     serialize,
     split_lines,
+    unread_line,
 )
 from linter.postfix.template import has_placeholder
 
@@ -77,6 +79,7 @@ def parse_main_cf(data: bytes | str, path: str = "main.cf") -> MainCf:
 def _parse_main_cf(data: bytes | str, path: str) -> MainCf:
     text, diagnostics = decode(data, path)
     main = MainCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
+    main.diagnostics.extend(_unread(main.nodes, path))
     seen: dict[str, Parameter] = {}
     for node in main.nodes:
         if node.kind is NodeKind.STRAY:
@@ -97,6 +100,15 @@ def _parse_main_cf(data: bytes | str, path: str) -> MainCf:
             seen[param.name] = param
             main.parameters.append(param)
     return main
+
+
+def _unread(nodes, path: str) -> list[Diagnostic]:
+    line = unread_line(nodes)
+    if line is None:
+        return []
+    return [Diagnostic(path, line, 1, "error", "parse-error",
+                       f"the file has more than {MAX_LINES:,} lines: smtplint reads only the "
+                       "first ones (Postfix reads them all), so the rest is not checked")]
 
 
 def join_logical(text: str) -> str:

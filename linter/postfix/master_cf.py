@@ -17,6 +17,7 @@ from linter.postfix.numbers import master_number
 from linter.postfix.quote import token as quote_token
 from linter.postfix.syntax import (
     BLANKS,
+    MAX_LINES,
     LogicalText,
     Node,
     NodeKind,
@@ -27,6 +28,7 @@ from linter.postfix.syntax import (
     paused_gc,
     serialize,
     split_lines,
+    unread_line,
 )
 from linter.postfix.template import has_placeholder
 
@@ -37,6 +39,10 @@ YES_NO_FIELDS = ("private", "unpriv", "chroot")
 # Other commands (pipe argv=..., spawn, ...) use their remaining words, and
 # for the rest we do not claim to know: no finding is better than a false one.
 OPTION_ONLY_DAEMONS = frozenset({"smtpd"})
+# A real entry has a few dozen words, a real master.cf a few dozen
+# entries; each costs memory in the model (about 4 KB an entry).
+MAX_WORDS = 10_000
+MAX_SERVICES = 50_000
 # What a service name (a socket name, or [host]:port) looks like: messages
 # quote only such names, since a line of a file that is no master.cf (a
 # committed symlink to /etc/passwd) must not reach CI logs.
@@ -137,11 +143,18 @@ def parse_master_cf(data: bytes | str, path: str = "master.cf") -> MasterCf:
 def _parse_master_cf(data: bytes | str, path: str) -> MasterCf:
     text, diagnostics = decode(data, path)
     master = MasterCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
+    master.diagnostics.extend(_unread(master.nodes, path))
     for node in master.nodes:
         if node.kind is NodeKind.STRAY:
             master.diagnostics.append(Diagnostic(
                 path, node.first_line, 1, "warning", "parse-error",
                 "logical line must not start with whitespace: ignored by Postfix"))
+        elif node.kind is NodeKind.ENTRY and len(master.services) >= MAX_SERVICES:
+            master.diagnostics.append(Diagnostic(
+                path, node.first_line, 1, "error", "master-entry-invalid",
+                f"master.cf has more than {MAX_SERVICES:,} entries: smtplint reads only "
+                "the first ones, so the rest is not checked"))
+            break
         elif node.kind is NodeKind.ENTRY:
             service = _service(node, path, master.diagnostics)
             if service is not None:
@@ -149,8 +162,23 @@ def _parse_master_cf(data: bytes | str, path: str) -> MasterCf:
     return master
 
 
+def _unread(nodes, path: str) -> list[Diagnostic]:
+    line = unread_line(nodes)
+    if line is None:
+        return []
+    return [Diagnostic(path, line, 1, "error", "parse-error",
+                       f"the file has more than {MAX_LINES:,} lines: smtplint reads only the "
+                       "first ones (Postfix reads them all), so the rest is not checked")]
+
+
 def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service | None:
-    tokens = LogicalText(node.logical_lines).tokens(braces=True)
+    tokens = LogicalText(node.logical_lines).tokens(braces=True, limit=MAX_WORDS)
+    if len(tokens) > MAX_WORDS:
+        extra = tokens.pop()
+        diagnostics.append(Diagnostic(
+            path, extra.line, extra.column, "warning", "master-entry-invalid",
+            f"the entry has more than {MAX_WORDS:,} words: smtplint reads only the first "
+            f"{MAX_WORDS:,}, so the rest is not checked"))
     if not tokens:  # a NUL byte first: Postfix sees an empty entry
         diagnostics.append(Diagnostic(path, node.first_line, 1, "error", "master-entry-invalid",
                                       "entry has no fields: master refuses it"))

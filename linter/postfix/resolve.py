@@ -95,6 +95,25 @@ class Context:
     expansions wherever they use nothing the service writes itself, so a
     master.cf of 2,000 services does not hold 2,000 copies of main.cf."""
 
+    __slots__ = (
+        "__weakref__",
+        "_cache",
+        "_data",
+        "_expander_instance",
+        "_extra",
+        "_host",
+        "_host_values",
+        "_local",
+        "_main",
+        "_main_path",
+        "_master_path",
+        "_overrides",
+        "_parent",
+        "_session",
+        "_shared",
+        "_unknown",
+    )
+
     def __init__(self, data: ParameterData, main: dict[str, Parameter], main_path: str,
                  overrides: dict[str, Override] | None = None, master_path: str = "",
                  extra: dict[str, str] | None = None, host_values: dict[str, str] | None = None,
@@ -111,9 +130,11 @@ class Context:
         self._local = frozenset(self._overrides) | frozenset(self._extra)
         # A host-derived default (mynetworks...) describes the machine
         # smtplint runs on, so it is unknown unless written down.
-        self._unknown = {name for name in data.host_derived
-                         if name not in self._host_values and not self._written(name)
-                         and name not in HOSTNAME_DEFAULTS}
+        unknown = frozenset(name for name in data.host_derived
+                            if name not in self._host_values and not self._written(name)
+                            and name not in HOSTNAME_DEFAULTS)
+        self._unknown = (parent._unknown if parent is not None and parent._unknown == unknown
+                         else unknown)   # shared: 20,000 services, one set
         self._session = session or (parent._session if parent else Session())
         self._cache: dict[str, Setting] = {}       # this context's own settings
         self._shared: dict[str, Setting] = {}      # the parent's, found to apply here
@@ -145,7 +166,11 @@ class Context:
     def host_defaults(self) -> HostDefaults:
         """myhostname's and mydomain's defaults, derived once per table."""
         if self._host is None:
-            self._host = HostDefaults.derive(self)
+            parent = self._parent
+            if parent is not None and self._local.isdisjoint(parent.host_defaults().references):
+                self._host = parent._host   # nothing it uses is written here
+            else:
+                self._host = HostDefaults.derive(self)
         return self._host
 
     def written_raw(self, name: str) -> str | None:
@@ -356,7 +381,7 @@ class _UnknownNames:
         return name in HOSTNAME_DEFAULTS and self._context().is_unknown(name)
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceView:
     """A master.cf service with the settings its daemon really runs with."""
 
@@ -364,6 +389,7 @@ class ServiceView:
     context: Context
     listener: Listener | None
     role: str | None   # mx, submission, submissions, other; None if not smtpd
+    _tls: str | None = field(default="?", init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -380,10 +406,12 @@ class ServiceView:
     def value(self, name: str) -> str:
         return self.context.value(name)
 
-    @cached_property
+    @property
     def tls(self) -> str | None:
         """wrapper, required, optional or none; None when not knowable."""
-        return tls_mode(self.context)
+        if self._tls == "?":
+            self._tls = tls_mode(self.context)
+        return self._tls
 
     @property
     def tls_required(self) -> bool:
@@ -598,8 +626,8 @@ def _template_lines(master: MasterCf | None) -> list[int]:
     """Line numbers of template statements, ascending."""
     if master is None:
         return []
-    return [line.number for node in master.nodes for line in node.lines
-            if line_kind(line.text) is NodeKind.TEMPLATE]
+    return [line.number for node in master.nodes if node.kind is not NodeKind.UNREAD
+            for line in node.lines if line_kind(line.text) is NodeKind.TEMPLATE]
 
 
 def _template_between(lines: list[int], earlier: ServiceView, later: ServiceView) -> bool:
