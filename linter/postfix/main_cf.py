@@ -54,13 +54,20 @@ class MainCf:
     nodes: list[Node]
     parameters: list[Parameter] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _definitions: tuple[int, dict[str, Parameter]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def serialize(self) -> str:
         return serialize(self.nodes)
 
     def definitions(self) -> dict[str, Parameter]:
-        """The parameter that is in force for each name (the last one)."""
-        return {param.name: param for param in self.parameters}
+        """The parameter that is in force for each name (the last one).
+        Built once (rules ask for it again and again); do not modify it."""
+        cached = self._definitions
+        if cached is None or cached[0] != len(self.parameters):
+            cached = self._definitions = (len(self.parameters),
+                                          {param.name: param for param in self.parameters})
+        return cached[1]
 
     @property
     def templated(self) -> bool:
