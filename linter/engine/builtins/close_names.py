@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
@@ -39,7 +38,7 @@ class CloseNames:
                 for level in range(count):
                     levels[level] |= bit
         self._length_groups = sorted(self._by_length.items())
-        self._sorted_lengths = [length for length, _names in self._length_groups]
+        self._length_filters: dict[tuple[int, float], tuple[int, int]] = {}
 
     def close_matches(self, word: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
         """Exactly ``difflib.get_close_matches(word, self.names, n, cutoff)``."""
@@ -63,51 +62,51 @@ class CloseNames:
         return [name for _score, name in heapq.nlargest(n, result)]
 
     def _candidates(self, word: str, cutoff: float) -> list[str]:
-        length = len(word)
-        groups = [(other, names) for other, names in self._lengths_near(length, cutoff)
-                  if (length + other) and 2.0 * min(length, other) / (length + other) >= cutoff]
-        if not groups:
+        lengths, needed = self._length_filter(len(word), cutoff)
+        if not lengths:
             return []   # real_quick_ratio fails for every name
-        # quick_ratio needs at least this many shared characters; the
-        # shortest allowed length needs the fewest (one test for all).
-        needed = max(0, math.ceil(cutoff * (length + groups[0][0]) / 2.0 - 1e-9) - 1)
-        lengths = 0
-        for _other, names in groups:
-            lengths |= names
         mask = lengths & _at_least(self._shared_characters(word), needed, self._everyone)
         return [self.names[position] for position in _bits(mask)]
 
-    def _lengths_near(self, length: int, cutoff: float) -> list[tuple[int, int]]:
-        """Name lengths that can pass real_quick_ratio (a superset: the
-        exact test follows)."""
-        if cutoff <= 0:
-            return self._length_groups
-        low = math.floor(length * cutoff / (2.0 - cutoff)) - 1
-        high = math.ceil(length * (2.0 - cutoff) / cutoff) + 1
-        start = bisect_left(self._sorted_lengths, low)
-        end = bisect_right(self._sorted_lengths, high)
-        return self._length_groups[start:end]
+    def _length_filter(self, length: int, cutoff: float) -> tuple[int, int]:
+        """(the names whose length can pass real_quick_ratio, the fewest
+        shared characters quick_ratio needs for any of them), per length."""
+        key = (length, cutoff)
+        found = self._length_filters.get(key)
+        if found is None:
+            groups = [(other, names) for other, names in self._length_groups
+                      if (length + other)
+                      and 2.0 * min(length, other) / (length + other) >= cutoff]
+            lengths = 0
+            for _other, names in groups:
+                lengths |= names
+            # The shortest allowed length needs the fewest (one test for all).
+            needed = (max(0, math.ceil(cutoff * (length + groups[0][0]) / 2.0 - 1e-9) - 1)
+                      if groups else 0)
+            found = self._length_filters[key] = (lengths, needed)
+        return found
 
     def _shared_characters(self, word: str) -> list[int]:
         """Bit-sliced counters: per name, the size of the multiset
         intersection of its characters with the word's (quick_ratio's M)."""
         slices: list[int] = []
-        for char, count in Counter(word).items():
-            levels = self._at_least.get(char, ())
-            for level in levels[:count]:
-                _add(slices, level)
+        seen: dict[str, int] = {}
+        at_least = self._at_least
+        for char in word:
+            occurrence = seen.get(char, 0)
+            seen[char] = occurrence + 1
+            levels = at_least.get(char)
+            if levels is None or occurrence >= len(levels):
+                continue
+            carry = levels[occurrence]      # names with this many copies: add one
+            for position, bits in enumerate(slices):
+                slices[position] = bits ^ carry
+                carry &= bits
+                if not carry:
+                    break
+            else:
+                slices.append(carry)
         return slices
-
-
-def _add(slices: list[int], mask: int) -> None:
-    """Add one to the counter of every name in ``mask`` (ripple carry)."""
-    carry = mask
-    for position, bits in enumerate(slices):
-        slices[position] = bits ^ carry
-        carry &= bits
-        if not carry:
-            return
-    slices.append(carry)
 
 
 def _at_least(slices: list[int], threshold: int, everyone: int) -> int:
