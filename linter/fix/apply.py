@@ -1,0 +1,190 @@
+"""``--fix``: apply the findings' edits, re-lint, repeat until nothing changes.
+
+Works on texts in memory: every pass parses the current texts, lints them,
+plans the allowed fixes (compose.plan), turns each edit into patches on
+the file it changes (edits.py) and applies them in one go (patch.py). A
+file whose new text would read worse to Postfix (a new parse error, an
+invalid entry, a broken ``-o``) keeps the edits that do not cause that,
+one by one; a pair with a parse error is never rewritten. Like ruff, the
+loop stops when a pass changes nothing, after at most ``MAX_PASSES``.
+Writing the result is the caller's (lint_command), so ``--diff`` and
+``--fix`` share everything up to that point.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from linter.engine.findings import Edit, Finding
+from linter.fix.compose import plan
+from linter.fix.edits import EditError, main_patches, master_patches
+from linter.fix.patch import PatchConflict, Patches, apply
+from linter.postfix.load import ConfigPaths
+from linter.postfix.main_cf import MainCf, parse_main_cf
+from linter.postfix.master_cf import MasterCf, parse_master_cf
+from linter.postfix.resolve import Configuration, resolve
+
+MAX_PASSES = 10
+# What a fix must never make worse: Postfix refuses to run with these.
+REFUSED = ("parse-error", "master-entry-invalid", "master-option-syntax")
+
+Lint = Callable[[Configuration], list[Finding]]
+
+
+@dataclass
+class FixResult:
+    """The texts after fixing (only files that changed), and what happened."""
+
+    original: dict[str, str]
+    fixed: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    applied: int = 0           # edits applied, over all passes
+    passes: int = 0
+
+    def changed(self) -> dict[str, str]:
+        return {path: text for path, text in self.fixed.items()
+                if text != self.original[path]}
+
+
+def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
+              allows: Callable[[Finding], bool], version: str) -> FixResult:
+    """Fix every pair; ``texts`` holds each file's text as read."""
+    result = FixResult(original=dict(texts))
+    current = dict(texts)
+    for number in range(1, MAX_PASSES + 1):
+        result.passes = number
+        changed = False
+        messages: list[str] = []
+        for pair in pairs:
+            config = _configuration(pair, current, version)
+            if config is None or _refused(config):
+                continue
+            chosen = plan(lint(config), allows)
+            messages.extend(chosen.messages)
+            new_texts, applied, problems = apply_edits(config, chosen.edits, current)
+            messages.extend(problems)
+            for path, text in new_texts.items():
+                if text != current[path]:
+                    current[path] = text
+                    changed = True
+            result.applied += applied
+        result.messages = messages  # the last pass's: the ones still true
+        if not changed:
+            break
+    result.fixed = current
+    return result
+
+
+def _configuration(pair: ConfigPaths, texts: dict[str, str],
+                   version: str) -> Configuration | None:
+    if (pair.main and pair.main not in texts) or (pair.master and pair.master not in texts):
+        return None  # a file that could not be read is not fixed
+    main = parse_main_cf(texts[pair.main], pair.main) if pair.main else None
+    master = parse_master_cf(texts[pair.master], pair.master) if pair.master else None
+    return resolve(main, master, version)
+
+
+def _refused(config: Configuration) -> bool:
+    """A pair with a parse error is never rewritten."""
+    return any(d.code == "parse-error" and d.severity == "error" for d in config.diagnostics)
+
+
+def apply_edits(config: Configuration, edits: Iterable[Edit],
+                texts: dict[str, str]) -> tuple[dict[str, str], int, list[str]]:
+    """New texts for the pair's files, how many edits landed, and why any
+    did not."""
+    by_path: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_path.setdefault(edit.path, []).append(edit)
+    new_texts: dict[str, str] = {}
+    applied = 0
+    problems: list[str] = []
+    for path, file_edits in by_path.items():
+        parsed = _parsed(config, path)
+        if parsed is None:
+            problems.append(f"{path}: not part of this configuration; edits dropped")
+            continue
+        text, count, why = _apply_to_file(parsed, file_edits, texts[path])
+        new_texts[path] = text
+        applied += count
+        problems.extend(why)
+    return new_texts, applied, problems
+
+
+def _parsed(config: Configuration, path: str) -> MainCf | MasterCf | None:
+    for parsed in (config.main, config.master):
+        if parsed is not None and parsed.path == path:
+            return parsed
+    return None
+
+
+def _apply_to_file(parsed: MainCf | MasterCf, edits: list[Edit],
+                   text: str) -> tuple[str, int, list[str]]:
+    """All edits at once when the result is sound; else one at a time,
+    keeping each edit that does not make the file worse."""
+    problems: list[str] = []
+    patches: list[tuple[Edit, Patches]] = []
+    for edit in edits:
+        try:
+            patches.append((edit, _patches(edit, parsed)))
+        except EditError as error:
+            problems.append(f"{parsed.path}: {_label(edit)} not applied: {error}")
+    together = Patches()
+    for _, patch in patches:
+        together.merge(patch)
+    new_text = _applied(parsed, together)
+    if new_text is not None and _sound(parsed, new_text):
+        return new_text, len(patches), problems
+    kept = 0
+    for edit, _ in patches:  # one at a time, each on the result of the last
+        current = _reparse(parsed, text)
+        try:
+            candidate = _applied(current, _patches(edit, current))
+        except EditError as error:
+            problems.append(f"{parsed.path}: {_label(edit)} not applied: {error}")
+            continue
+        if candidate is not None and _sound(current, candidate):
+            text = candidate
+            kept += 1
+        else:
+            problems.append(f"{parsed.path}: {_label(edit)} not applied: the result "
+                            "would not be valid for Postfix")
+    return text, kept, problems
+
+
+def _patches(edit: Edit, parsed: MainCf | MasterCf) -> Patches:
+    if isinstance(parsed, MasterCf):
+        return master_patches(edit, parsed)
+    return main_patches(edit, parsed)
+
+
+def _applied(parsed: MainCf | MasterCf, patches: Patches) -> str | None:
+    lines = [line for node in parsed.nodes for line in node.lines]
+    try:
+        return apply(lines, patches)
+    except PatchConflict:
+        return None
+
+
+def _reparse(parsed: MainCf | MasterCf, text: str) -> MainCf | MasterCf:
+    if isinstance(parsed, MasterCf):
+        return parse_master_cf(text, parsed.path)
+    return parse_main_cf(text, parsed.path)
+
+
+def _sound(before: MainCf | MasterCf, new_text: str) -> bool:
+    """No diagnostic Postfix refuses to run with that was not there before."""
+    after = _reparse(before, new_text)
+    return not (_refusals(after) - _refusals(before))
+
+
+def _refusals(parsed: MainCf | MasterCf) -> Counter:
+    return Counter((d.code, d.message) for d in parsed.diagnostics
+                   if d.code in REFUSED and d.severity == "error")
+
+
+def _label(edit: Edit) -> str:
+    where = f" of {edit.service}" if edit.service else ""
+    return f"{edit.action} {edit.name}{where}"
