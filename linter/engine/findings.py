@@ -25,7 +25,8 @@ class Edit:
     - ``set`` / ``remove``: a main.cf parameter, or the ``-o`` option
       ``name`` of the master.cf entry ``service`` (``name/type``) when
       ``service`` is given. ``remove`` removes every definition, so no
-      earlier duplicate takes over.
+      earlier duplicate takes over; with a ``span``, only the main.cf
+      definition on its line (a duplicate that Postfix ignores).
     - ``rename-service``: the entry ``service`` gets the service field ``name``.
     - ``add-service``: the entry ``service`` (``name`` is its service field)
       is activated from a commented-out block when master.cf has one, else

@@ -42,10 +42,17 @@ class FixResult:
     messages: list[str] = field(default_factory=list)
     applied: int = 0           # edits applied, over all passes
     passes: int = 0
+    # Findings whose fix was left out because it would bring a new error.
+    refused: set = field(default_factory=set)
 
     def changed(self) -> dict[str, str]:
         return {path: text for path, text in self.fixed.items()
                 if text != self.original[path]}
+
+
+def identity(finding: Finding) -> tuple:
+    """A finding across passes: its line may move, its cause does not."""
+    return (finding.rule, finding.path, finding.service, finding.parameter)
 
 
 def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
@@ -53,18 +60,13 @@ def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
     """Fix every pair; ``texts`` holds each file's text as read."""
     result = FixResult(original=dict(texts))
     current = dict(texts)
+    states = [_PairState(pair) for pair in pairs]
     for number in range(1, MAX_PASSES + 1):
         result.passes = number
         changed = False
         messages: list[str] = []
-        for pair in pairs:
-            config = _configuration(pair, current, version)
-            if config is None or _refused(config):
-                continue
-            chosen = plan(lint(config), allows)
-            messages.extend(chosen.messages)
-            new_texts, applied, problems = apply_edits(config, chosen.edits, current)
-            messages.extend(problems)
+        for state in states:
+            new_texts, applied = state.step(current, lint, allows, version, messages)
             for path, text in new_texts.items():
                 if text != current[path]:
                     current[path] = text
@@ -74,7 +76,83 @@ def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
         if not changed:
             break
     result.fixed = current
+    result.refused = set().union(*(state.excluded for state in states))
     return result
+
+
+@dataclass
+class _PairState:
+    """One pair across passes: what it reported first, and the fixes left
+    out because they would bring an error that no fix can mend (requiring
+    TLS where no certificate is configured, say)."""
+
+    pair: ConfigPaths
+    initial_errors: set | None = None
+    excluded: set = field(default_factory=set)
+
+    def step(self, texts: dict[str, str], lint: Lint, allows, version: str,
+             messages: list[str]) -> tuple[dict[str, str], int]:
+        config = _configuration(self.pair, texts, version)
+        if config is None or _refused(config):
+            return {}, 0
+        findings = lint(config)
+        if self.initial_errors is None:
+            self.initial_errors = {identity(f) for f in findings if f.severity == "error"}
+        while True:
+            chosen = plan([f for f in findings if identity(f) not in self.excluded], allows)
+            if not chosen.edits:
+                messages.extend(chosen.messages)
+                return {}, 0
+            new_texts, applied, problems = apply_edits(config, chosen.edits, texts)
+            fresh = self._fresh(texts, new_texts, lint, allows, version)
+            if not fresh:
+                messages.extend(chosen.messages + problems)
+                return new_texts, applied
+            blamed = self._blame(fresh, chosen, findings, config, texts, lint, allows, version)
+            for finding, caused in blamed.items():
+                self.excluded.add(identity(finding))
+                messages.append(f"{finding.path}:{finding.line}: {finding.rule}: fix not "
+                                f"applied: it would bring {caused.rule} ({caused.message})")
+
+    def _fresh(self, texts, new_texts, lint, allows, version) -> list[Finding]:
+        """Errors after the edits that were not there at the start and that
+        no allowed fix mends."""
+        trial = _configuration(self.pair, {**texts, **new_texts}, version)
+        return [f for f in lint(trial) if f.severity == "error" and not allows(f)
+                and identity(f) not in self.initial_errors]
+
+    def _blame(self, fresh, chosen, findings, config, texts, lint, allows,
+               version) -> dict[Finding, Finding]:
+        """Which fixes bring each new error: of the fixes that edit the
+        service it is about (else main.cf), those without which it does not
+        appear; all of them when no single one explains it."""
+        blamed: dict[Finding, Finding] = {}
+        for caused in fresh:
+            suspects = _suspects(caused, chosen)
+            culprits = []
+            for suspect in suspects:
+                left_out = self.excluded | {identity(suspect)}
+                trial_plan = plan([f for f in findings if identity(f) not in left_out], allows)
+                trial_texts, _, _ = apply_edits(config, trial_plan.edits, texts)
+                still = {identity(f) for f in self._fresh(texts, trial_texts, lint, allows,
+                                                          version)}
+                if identity(caused) not in still:
+                    culprits.append(suspect)
+            for finding in culprits or suspects:
+                blamed.setdefault(finding, caused)
+        return blamed
+
+
+def _suspects(caused: Finding, chosen) -> list[Finding]:
+    """Findings whose fixes edit the service a new error is about, else
+    those editing main.cf, else all."""
+    by_service = [e for e in chosen.edits if caused.service and e.service == caused.service]
+    edits = by_service or [e for e in chosen.edits if e.service is None] or chosen.edits
+    found: dict[tuple, Finding] = {}
+    for edit in edits:
+        for finding in chosen.sources.get(edit, ()):
+            found.setdefault(identity(finding), finding)
+    return list(found.values())
 
 
 def _configuration(pair: ConfigPaths, texts: dict[str, str],

@@ -45,10 +45,14 @@ class FixPolicy:
 class Plan:
     edits: list[Edit] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    # The findings whose fixes the plan applies, by edit.
+    sources: dict[Edit, list[Finding]] = field(default_factory=dict)
 
 
 def _target(edit: Edit) -> tuple:
     """What an edit changes: two edits with one target must agree."""
+    if edit.action == "remove" and edit.span is not None:
+        return ("definition", edit.path, edit.name, edit.span[0])
     if edit.action in ("set", "remove"):
         return ("setting", edit.path, edit.service, edit.name)
     if edit.action == "replace":
@@ -88,6 +92,7 @@ def plan(findings: Iterable[Finding], allows: Callable[[Finding], bool]) -> Plan
             current = chosen.get(target)
             chosen[target] = (edit if current is None or current == edit
                               else stricter(current, edit))
+            result.sources.setdefault(chosen[target], []).append(finding)
     result.edits = list(chosen.values())
     return result
 

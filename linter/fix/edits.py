@@ -31,7 +31,7 @@ def main_patches(edit: Edit, main: MainCf) -> Patches:
     if edit.action == "set":
         return set_parameter(main, edit.name, edit.value or "")
     if edit.action == "remove":
-        return remove_parameter(main, edit.name)
+        return remove_parameter(main, edit.name, edit.span[0] if edit.span else None)
     raise EditError(f"{edit.action} is not a main.cf edit")
 
 
@@ -55,10 +55,12 @@ def set_parameter(main: MainCf, name: str, value: str) -> Patches:
     return patches
 
 
-def remove_parameter(main: MainCf, name: str) -> Patches:
-    """Remove every definition, so no earlier duplicate takes over."""
+def remove_parameter(main: MainCf, name: str, line: int | None = None) -> Patches:
+    """Remove every definition, so no earlier duplicate takes over; with
+    ``line``, only the definition that starts there (a duplicate)."""
     patches = Patches()
-    definitions = [param for param in main.parameters if param.name == name]
+    definitions = [param for param in main.parameters
+                   if param.name == name and line in (None, param.line)]
     if not definitions:
         raise EditError(f"{name} is not set in main.cf")
     for param in definitions:

@@ -24,10 +24,12 @@ def check(rule, scope) -> Iterator[Finding]:
         seen[param.name] = param
         if earlier is None or any(earlier.line < line < param.line for line in template_lines):
             continue
+        same = earlier.raw == param.raw
         fix = Fix(f"Delete {param.name} at {at(scope.main_path, earlier.line)} (Postfix ignores it) and "
                   f"keep one definition", (f"{param.name} = {param.raw}",),
-                  (Edit(action="set", path=scope.main_path, name=param.name,
-                        value=param.raw),))
+                  (Edit(action="remove", path=scope.main_path, name=param.name,
+                        span=(earlier.line, earlier.column, earlier.line, earlier.column)),),
+                  safety="safe" if same else "unsafe")
         yield Finding(
             rule=rule.id, severity=rule.severity, path=scope.main_path, line=param.line,
             column=param.column,
