@@ -5,10 +5,12 @@ plans the allowed fixes (compose.plan), turns each edit into patches on
 the file it changes (edits.py) and applies them in one go (patch.py). A
 file whose new text would read worse to Postfix (a new parse error, an
 invalid entry, a broken ``-o``) keeps the edits that do not cause that,
-one by one; a pair with a parse error is never rewritten. Like ruff, the
-loop stops when a pass changes nothing, after at most ``MAX_PASSES``.
-Writing the result is the caller's (lint_command), so ``--diff`` and
-``--fix`` share everything up to that point.
+one by one; a pair with a parse error is never rewritten. A fix that would
+bring an error no allowed fix mends (requiring TLS where no certificate is
+configured, activating an entry that refers to undefined parameters) is
+left out, with a message. Like ruff, the loop stops when a pass changes
+nothing, after at most ``MAX_PASSES``. Writing is the caller's, so
+``--diff`` and ``--fix`` share everything up to that point.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from linter.engine.findings import Edit, Finding
-from linter.fix.compose import plan
+from linter.fix.compose import Plan, plan
 from linter.fix.edits import EditError, main_patches, master_patches
 from linter.fix.patch import PatchConflict, Patches, apply
 from linter.postfix.load import ConfigPaths
@@ -29,25 +31,12 @@ from linter.postfix.resolve import Configuration, resolve
 MAX_PASSES = 10
 # What a fix must never make worse: Postfix refuses to run with these.
 REFUSED = ("parse-error", "master-entry-invalid", "master-option-syntax")
+# Diagnostics a fix must not bring even where no rule reports them (a lone
+# master.cf): postconf warns about the first, smtpd stops on the second.
+UNWANTED = ("undefined-parameter", "invalid-parameter-value")
 
 Lint = Callable[[Configuration], list[Finding]]
-
-
-@dataclass
-class FixResult:
-    """The texts after fixing (only files that changed), and what happened."""
-
-    original: dict[str, str]
-    fixed: dict[str, str] = field(default_factory=dict)
-    messages: list[str] = field(default_factory=list)
-    applied: int = 0           # edits applied, over all passes
-    passes: int = 0
-    # Findings whose fix was left out because it would bring a new error.
-    refused: set = field(default_factory=set)
-
-    def changed(self) -> dict[str, str]:
-        return {path: text for path, text in self.fixed.items()
-                if text != self.original[path]}
+Allows = Callable[[Finding], bool]
 
 
 def identity(finding: Finding) -> tuple:
@@ -55,104 +44,167 @@ def identity(finding: Finding) -> tuple:
     return (finding.rule, finding.path, finding.service, finding.parameter)
 
 
+@dataclass
+class FixResult:
+    """The texts after fixing, and what happened."""
+
+    original: dict[str, str]
+    fixed: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    fixes: list[Finding] = field(default_factory=list)   # whose fixes were applied
+    refused: set = field(default_factory=set)            # identities left out on purpose
+    skipped: list[str] = field(default_factory=list)     # files not fixed, and why
+    passes: int = 0
+
+    def changed(self) -> dict[str, str]:
+        return {path: text for path, text in self.fixed.items()
+                if text != self.original[path]}
+
+
 def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
-              allows: Callable[[Finding], bool], version: str) -> FixResult:
+              allows: Allows, version: str) -> FixResult:
     """Fix every pair; ``texts`` holds each file's text as read."""
     result = FixResult(original=dict(texts))
     current = dict(texts)
-    states = [_PairState(pair) for pair in pairs]
+    states = [_PairState(pair, version) for pair in pairs]
     for number in range(1, MAX_PASSES + 1):
         result.passes = number
         changed = False
-        messages: list[str] = []
+        conflicts: list[str] = []
         for state in states:
-            new_texts, applied = state.step(current, lint, allows, version, messages)
+            new_texts = state.step(current, lint, allows, conflicts)
             for path, text in new_texts.items():
                 if text != current[path]:
                     current[path] = text
                     changed = True
-            result.applied += applied
-        result.messages = messages  # the last pass's: the ones still true
         if not changed:
             break
     result.fixed = current
-    result.refused = set().union(*(state.excluded for state in states))
+    for state in states:
+        result.fixes.extend(state.fixes)
+        result.refused |= state.excluded
+        result.skipped.extend(state.skipped)
+    # the last pass's conflicts (the ones still true), then every refusal
+    result.messages = conflicts + [m for state in states for m in state.refusals]
     return result
 
 
 @dataclass
 class _PairState:
-    """One pair across passes: what it reported first, and the fixes left
-    out because they would bring an error that no fix can mend (requiring
-    TLS where no certificate is configured, say)."""
+    """One pair across passes: what it reported first, the fixes applied,
+    and the ones left out."""
 
     pair: ConfigPaths
+    version: str
     initial_errors: set | None = None
+    initial_diagnostics: Counter | None = None
     excluded: set = field(default_factory=set)
+    refusals: list[str] = field(default_factory=list)
+    fixes: list[Finding] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
-    def step(self, texts: dict[str, str], lint: Lint, allows, version: str,
-             messages: list[str]) -> tuple[dict[str, str], int]:
-        config = _configuration(self.pair, texts, version)
-        if config is None or _refused(config):
-            return {}, 0
+    def step(self, texts: dict[str, str], lint: Lint, allows: Allows,
+             conflicts: list[str]) -> dict[str, str]:
+        config = _configuration(self.pair, texts, self.version)
+        if config is None:
+            return {}
+        if _refused(config):
+            if not self.skipped:
+                self.skipped.extend(f"{path}: not fixed: the configuration has a parse error"
+                                    for path in (self.pair.main, self.pair.master) if path)
+            return {}
         findings = lint(config)
         if self.initial_errors is None:
             self.initial_errors = {identity(f) for f in findings if f.severity == "error"}
+            self.initial_diagnostics = _unwanted(config)
         while True:
             chosen = plan([f for f in findings if identity(f) not in self.excluded], allows)
             if not chosen.edits:
-                messages.extend(chosen.messages)
-                return {}, 0
+                conflicts.extend(chosen.messages)
+                return {}
             new_texts, applied, problems = apply_edits(config, chosen.edits, texts)
-            fresh = self._fresh(texts, new_texts, lint, allows, version)
+            fresh = self._fresh(texts, new_texts, lint, allows)
             if not fresh:
-                messages.extend(chosen.messages + problems)
-                return new_texts, applied
-            blamed = self._blame(fresh, chosen, findings, config, texts, lint, allows, version)
-            for finding, caused in blamed.items():
+                conflicts.extend(chosen.messages + problems)
+                self.fixes.extend(_sources(chosen, applied))
+                return new_texts
+            for finding, caused in self._blame(fresh, chosen, findings, config, texts,
+                                               lint, allows).items():
                 self.excluded.add(identity(finding))
-                messages.append(f"{finding.path}:{finding.line}: {finding.rule}: fix not "
-                                f"applied: it would bring {caused.rule} ({caused.message})")
+                self.refusals.append(f"{finding.path}:{finding.line}: {finding.rule}: fix not "
+                                     f"applied: it would bring {caused}")
 
-    def _fresh(self, texts, new_texts, lint, allows, version) -> list[Finding]:
-        """Errors after the edits that were not there at the start and that
-        no allowed fix mends."""
-        trial = _configuration(self.pair, {**texts, **new_texts}, version)
-        return [f for f in lint(trial) if f.severity == "error" and not allows(f)
-                and identity(f) not in self.initial_errors]
+    def _fresh(self, texts: dict[str, str], new_texts: dict[str, str], lint: Lint,
+               allows: Allows) -> list[tuple[str | None, str]]:
+        """What the edits would bring that was not there at the start and
+        that no allowed fix mends: (service, description) pairs."""
+        trial = _configuration(self.pair, {**texts, **new_texts}, self.version)
+        findings = lint(trial)
+        fresh = [(f.service, f"{f.rule} ({f.message})") for f in findings
+                 if f.severity == "error" and not allows(f)
+                 and identity(f) not in self.initial_errors]
+        mended = {(f.rule, f.path, f.service) for f in findings if allows(f)}
+        for key, count in _unwanted(trial).items():
+            code, path, message, service = key
+            if count > self.initial_diagnostics[key] and (code, path, service) not in mended:
+                fresh.append((service, f"{code} ({message})"))
+        return fresh
 
-    def _blame(self, fresh, chosen, findings, config, texts, lint, allows,
-               version) -> dict[Finding, Finding]:
-        """Which fixes bring each new error: of the fixes that edit the
+    def _blame(self, fresh, chosen: Plan, findings, config, texts, lint,
+               allows) -> dict[Finding, str]:
+        """Which fixes bring each new problem: of the fixes that edit the
         service it is about (else main.cf), those without which it does not
         appear; all of them when no single one explains it."""
-        blamed: dict[Finding, Finding] = {}
-        for caused in fresh:
-            suspects = _suspects(caused, chosen)
+        blamed: dict[Finding, str] = {}
+        for service, caused in fresh:
+            suspects = _suspects(service, chosen)
             culprits = []
             for suspect in suspects:
                 left_out = self.excluded | {identity(suspect)}
                 trial_plan = plan([f for f in findings if identity(f) not in left_out], allows)
                 trial_texts, _, _ = apply_edits(config, trial_plan.edits, texts)
-                still = {identity(f) for f in self._fresh(texts, trial_texts, lint, allows,
-                                                          version)}
-                if identity(caused) not in still:
+                still = {text for _, text in self._fresh(texts, trial_texts, lint, allows)}
+                if caused not in still:
                     culprits.append(suspect)
             for finding in culprits or suspects:
                 blamed.setdefault(finding, caused)
         return blamed
 
 
-def _suspects(caused: Finding, chosen) -> list[Finding]:
-    """Findings whose fixes edit the service a new error is about, else
-    those editing main.cf, else all."""
-    by_service = [e for e in chosen.edits if caused.service and e.service == caused.service]
-    edits = by_service or [e for e in chosen.edits if e.service is None] or chosen.edits
+def _sources(chosen: Plan, applied: list[Edit]) -> list[Finding]:
     found: dict[tuple, Finding] = {}
-    for edit in edits:
+    for edit in applied:
         for finding in chosen.sources.get(edit, ()):
             found.setdefault(identity(finding), finding)
     return list(found.values())
+
+
+def _suspects(service: str | None, chosen: Plan) -> list[Finding]:
+    """Findings whose fixes edit ``service``, else those editing main.cf,
+    else all."""
+    by_service = [e for e in chosen.edits if service and e.service == service]
+    edits = by_service or [e for e in chosen.edits if e.service is None] or chosen.edits
+    return _sources(chosen, edits)
+
+
+def _unwanted(config: Configuration) -> Counter:
+    """The pair's UNWANTED diagnostics, with the service each is in."""
+    found: Counter = Counter()
+    for diagnostic in config.diagnostics:
+        if diagnostic.code in UNWANTED:
+            service = _service_at(config, diagnostic.path, diagnostic.line)
+            found[(diagnostic.code, diagnostic.path, diagnostic.message, service)] += 1
+    return found
+
+
+def _service_at(config: Configuration, path: str, line: int) -> str | None:
+    if config.master is None or path != config.master.path:
+        return None
+    for view in config.services:
+        lines = view.service.node.lines
+        if lines[0].number <= line <= lines[-1].number:
+            return view.service.key
+    return None
 
 
 def _configuration(pair: ConfigPaths, texts: dict[str, str],
@@ -170,23 +222,23 @@ def _refused(config: Configuration) -> bool:
 
 
 def apply_edits(config: Configuration, edits: Iterable[Edit],
-                texts: dict[str, str]) -> tuple[dict[str, str], int, list[str]]:
-    """New texts for the pair's files, how many edits landed, and why any
+                texts: dict[str, str]) -> tuple[dict[str, str], list[Edit], list[str]]:
+    """New texts for the pair's files, the edits that landed, and why any
     did not."""
     by_path: dict[str, list[Edit]] = {}
     for edit in edits:
         by_path.setdefault(edit.path, []).append(edit)
     new_texts: dict[str, str] = {}
-    applied = 0
+    applied: list[Edit] = []
     problems: list[str] = []
     for path, file_edits in by_path.items():
         parsed = _parsed(config, path)
         if parsed is None:
             problems.append(f"{path}: not part of this configuration; edits dropped")
             continue
-        text, count, why = _apply_to_file(parsed, file_edits, texts[path])
+        text, landed, why = _apply_to_file(parsed, file_edits, texts[path])
         new_texts[path] = text
-        applied += count
+        applied.extend(landed)
         problems.extend(why)
     return new_texts, applied, problems
 
@@ -199,7 +251,7 @@ def _parsed(config: Configuration, path: str) -> MainCf | MasterCf | None:
 
 
 def _apply_to_file(parsed: MainCf | MasterCf, edits: list[Edit],
-                   text: str) -> tuple[str, int, list[str]]:
+                   text: str) -> tuple[str, list[Edit], list[str]]:
     """All edits at once when the result is sound; else one at a time,
     keeping each edit that does not make the file worse."""
     problems: list[str] = []
@@ -214,8 +266,8 @@ def _apply_to_file(parsed: MainCf | MasterCf, edits: list[Edit],
         together.merge(patch)
     new_text = _applied(parsed, together)
     if new_text is not None and _sound(parsed, new_text):
-        return new_text, len(patches), problems
-    kept = 0
+        return new_text, [edit for edit, _ in patches], problems
+    kept = []
     for edit, _ in patches:  # one at a time, each on the result of the last
         current = _reparse(parsed, text)
         try:
@@ -225,7 +277,7 @@ def _apply_to_file(parsed: MainCf | MasterCf, edits: list[Edit],
             continue
         if candidate is not None and _sound(current, candidate):
             text = candidate
-            kept += 1
+            kept.append(edit)
         else:
             problems.append(f"{parsed.path}: {_label(edit)} not applied: the result "
                             "would not be valid for Postfix")
