@@ -81,6 +81,8 @@ def submission_line(directory: Path) -> int:
     return next(n for n, line in enumerate(lines, 1) if line.startswith("submission "))
 
 
+GIT_ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.org"}
 # What a CI runner or the user's shell sets that changes smtplint's output.
 CI_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY", "CI_PROJECT_DIR",
                 "FORCE_COLOR", "NO_COLOR", "TERM")
