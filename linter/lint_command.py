@@ -180,13 +180,15 @@ def merge(args: argparse.Namespace, settings, environ: Mapping[str, str] = os.en
 def cli_excludes(patterns: Sequence[str], root: str, cwd: str) -> list[str]:
     """--exclude globs are relative to the current directory; exclude_paths
     to the config root: prefix the difference."""
+    import posixpath
+
     prefix = os.path.relpath(os.path.abspath(cwd), root).replace(os.sep, "/")
     result = []
     for pattern in patterns:
         if os.path.isabs(pattern):
             pattern = os.path.relpath(pattern, root).replace(os.sep, "/")
         elif prefix != ".":
-            pattern = f"{prefix}/{pattern.removeprefix('./')}"
+            pattern = posixpath.normpath(f"{prefix}/{pattern}")
         result.append(pattern)
     return result
 
