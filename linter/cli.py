@@ -18,14 +18,22 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class Command(NamedTuple):
-    module: str
-    help: str
+class Command:
+    """A command: the module that implements it and its one-line help."""
+
+    __slots__ = ("module", "help")
+
+    def __init__(self, module: str, help: str):
+        self.module = module
+        self.help = help
 
 
 # Adding a command is one line here (and its module).
@@ -48,12 +56,37 @@ class Exit(Exception):
         self.status = status
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, minus ``import shutil`` (and bz2, lzma) on every
+    start: argparse builds a formatter for each add_argument just to measure
+    the terminal. The width is found the same way, with os alone."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position,
+                         terminal_width() - 2 if width is None else width)
+
+
+def terminal_width() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, the terminal, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that writes to the given streams, reports errors
     in smtplint's one style and never calls sys.exit itself."""
 
     def __init__(self, *args, streams: tuple[TextIO, TextIO] | None = None, **kwargs):
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.streams = streams or (sys.stdout, sys.stderr)
         self.selected: Parser | None = None     # the command's parser, once built

@@ -27,6 +27,7 @@ VERSIONS = SUPPORTED_VERSIONS
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 STDIN_LIMIT = 16 * 1024 * 1024     # a configuration is not this big
+BASELINE_FILE = ".smtplint-ignore"           # linter.engine.baseline.IGNORE_FILE
 CWD_RELATIVE_FORMATS = frozenset({"text", "brief"})   # for terminals and editors
 DESCRIPTION = """\
 Lint Postfix main.cf/master.cf pairs. Directories are searched for main.cf
@@ -238,7 +239,6 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
           environ: Mapping[str, str]) -> int:
     from linter.config import ConfigError, load_settings
     from linter.discover import discover
-    from linter.engine import baseline
     from linter.engine.select import apply_warn_list, drop_skipped, select_rules
     from linter.lint import lint_all
     from linter.report import Notification
@@ -288,15 +288,21 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
                                options.warn_list)
     if options.generate_ignore:
+        from linter.engine import baseline
+
         path, written, count = baseline.generate(findings, options.root)
         state = "wrote" if written else "unchanged:"
         stderr.write(f"smtplint: {state} {path} ({count} entries)\n")
         return EXIT_USAGE if result.internal_errors else EXIT_OK
-    try:
-        ignored = baseline.load(options.root)
-    except baseline.BaselineError as error:
-        raise UsageError(str(error)) from None
-    findings = baseline.apply(findings, ignored, options.root)
+    if os.path.lexists(os.path.join(options.root, BASELINE_FILE)):
+        # imported only when there is one (it brings the atomic writer along)
+        from linter.engine import baseline
+
+        try:
+            ignored = baseline.load(options.root)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
+        findings = baseline.apply(findings, ignored, options.root)
     return _report(findings, all_rules, files, notifications, options, stdout, stderr,
                    environ)
 
