@@ -278,8 +278,12 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         stderr.write(f"smtplint: config: {settings.path or 'none'}; {len(rules)} rules; "
                      f"{len(configurations)} configurations, {len(files)} files\n")
     result = lint_all(configurations, rules, options.version, contents)
+    # The text formats show these in the report itself; for machine formats
+    # (and reports written to files) stderr is where a person sees them.
+    to_stderr = options.output_format not in CWD_RELATIVE_FORMATS or bool(options.output)
     for problem in result.internal_errors:
-        stderr.write(f"smtplint: {problem}\n")
+        if to_stderr:
+            stderr.write(f"smtplint: {problem}\n")
         others = f" (linted together with {' and '.join(problem.paths[1:])})" \
             if len(problem.paths) > 1 else ""
         notifications.append(Notification(f"internal error: {problem.message}{others}",
