@@ -14,7 +14,8 @@ import sys
 import unicodedata
 
 import pytest
-from lint_helpers import project, smtplint
+from limits import assert_no_traceback, smtplint_limited
+from lint_helpers import project
 
 from linter.engine.findings import Finding, Fix
 from linter.report import FORMATS, Report, render
@@ -95,10 +96,12 @@ def test_show_escapes_bidi_and_invisible_characters(tmp_path):
         f"\ufeffmyhostname = mail{BIDI}.example{INVISIBLE}\n".encode() + b"mydomain = \xff\n")
     (root / "master.cf").write_text("submission inet n - y - - smtpd\n"
                                     f"  -o syslog_name=sub\u202emission\n")
-    text = smtplint(root, "show", ".")
+    text = smtplint_limited("show", ".", cwd=root, seconds=30, memory_mb=512)
     assert text.code == 0, text.err
     assert not HIDDEN & set(text.out), sorted(f"U+{ord(c):04X}" for c in HIDDEN & set(text.out))
-    as_json = smtplint(root, "show", ".", "--format", "json")
+    assert_no_traceback(text)
+    as_json = smtplint_limited("show", ".", "--format", "json", cwd=root, seconds=30,
+                               memory_mb=512)
     as_json.out.encode("ascii")
     assert "\\udcff" not in as_json.out          # lone surrogates as \\xNN text
     json.loads(as_json.out)

@@ -140,7 +140,7 @@ def fingerprints(root: Path, target: str = ".") -> dict[str, str]:
     """GitLab fingerprint -> rule, and SARIF's must be the same set."""
     issues = assert_gitlab_code_quality(lint(root, target, "--format", "codeclimate").out)
     sarif = json.loads(lint(root, target, "--format", "sarif").out)
-    assert {result["partialFingerprints"]["smtplintFindingHash/v2"]
+    assert {result["partialFingerprints"]["primaryLocationLineHash"]
             for result in sarif["runs"][0]["results"]} == {i["fingerprint"] for i in issues}
     return {issue["fingerprint"]: issue["check_name"] for issue in issues}
 

@@ -112,8 +112,12 @@ def test_sarif_fingerprints_stable_across_moves_and_rewording():
     def prints(*findings: Finding) -> list[str]:
         document = sarif(Report(findings=list(findings)))
         assert_github_code_scanning(document)
-        return [r["partialFingerprints"]["smtplintFindingHash/v2"]
-                for r in document["runs"][0]["results"]]
+        results = document["runs"][0]["results"]
+        for result in results:     # GitHub reads only primaryLocationLineHash
+            fingerprints = result["partialFingerprints"]
+            assert fingerprints["primaryLocationLineHash"] == \
+                fingerprints["smtplintFindingHash/v2"]
+        return [r["partialFingerprints"]["smtplintFindingHash/v2"] for r in results]
 
     before = prints(error(line=3), error(line=9), warning())
     assert len(set(before)) == 3

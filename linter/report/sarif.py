@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "smtplintFindingHash/v2"
+# GitHub code scanning reads only this key (and the upload action computes
+# it from the line's text when it is missing, which a changed value on that
+# line would break): ours, made of what identifies the finding, instead.
+GITHUB_FINGERPRINT_KEY = "primaryLocationLineHash"
 SRCROOT = "%SRCROOT%"
 PROJECT_URL = "https://github.com/smtplint/smtplint"
 # A built-in rule's documentation: its page in the repository at the tag of
@@ -195,7 +199,8 @@ def _result(finding: Finding, index: int, fingerprint: str) -> dict:
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": text},
         "locations": [_location(finding)],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint,
+                                GITHUB_FINGERPRINT_KEY: fingerprint},
         "properties": properties,
     }
     if finding.related:
