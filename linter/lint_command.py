@@ -313,7 +313,7 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
 
 def _report(findings, rules, files, notifications, options: Options, stdout: TextIO,
             stderr: TextIO, environ: Mapping[str, str]) -> int:
-    from linter.report import Report, render
+    from linter.report import render
 
     failing = ("error", "warning") if options.strict else ("error",)
     reports = ReportMaker(findings, rules, files, notifications, failing, options, environ)

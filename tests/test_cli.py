@@ -16,7 +16,6 @@ from lint_helpers import (
     lint_process,
     project,
     smtplint,
-    write_config,
 )
 
 from linter.cli import COMMANDS

@@ -3,10 +3,9 @@ broken files, and the ``rules`` and ``explain`` commands."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
-
-import json
 
 from lint_helpers import (
     bad_pair,
@@ -143,7 +142,8 @@ def test_rules_command_lists_and_filters(tmp_path):
     assert rows and all("syntax" in row["tags"] for row in rows)
     assert set(rows[0]) == {"id", "severity", "profile", "tags", "summary"}
     minimal = json.loads(smtplint(tmp_path, "rules", "--profile", "min", "-f", "json").out)
-    assert all(row["profile"] == "min" for row in minimal) and RULE not in [r["id"] for r in minimal]
+    assert all(row["profile"] == "min" for row in minimal)
+    assert RULE not in [row["id"] for row in minimal]
     wrong = smtplint(tmp_path, "rules", "--profile", "prod")
     assert wrong.code == 2 and wrong.err.startswith("smtplint: error: argument -p/--profile")
 

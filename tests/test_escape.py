@@ -95,7 +95,7 @@ def test_show_escapes_bidi_and_invisible_characters(tmp_path):
     (root / "main.cf").write_bytes(
         f"\ufeffmyhostname = mail{BIDI}.example{INVISIBLE}\n".encode() + b"mydomain = \xff\n")
     (root / "master.cf").write_text("submission inet n - y - - smtpd\n"
-                                    f"  -o syslog_name=sub\u202emission\n")
+                                    "  -o syslog_name=sub\u202emission\n")
     text = smtplint_limited("show", ".", cwd=root, seconds=30, memory_mb=512)
     assert text.code == 0, text.err
     assert not HIDDEN & set(text.out), sorted(f"U+{ord(c):04X}" for c in HIDDEN & set(text.out))

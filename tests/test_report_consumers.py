@@ -17,8 +17,7 @@ from consumers import (
 from test_report_formats import HOSTILE, empty, error, hostile, info, sample, warning
 
 from linter.engine.findings import Finding
-from linter.report import Notification, Report, render
-from linter.report import step_summary
+from linter.report import Notification, Report, render, step_summary
 
 INCOMPLETE = [Notification("internal error: KeyError: 'x' (linted together with "
                            "postfix/master.cf)", "postfix/main.cf"),
