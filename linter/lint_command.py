@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from linter.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from linter.commands.common import UsageError, load_rules  # noqa: F401  (load_rules: API)
+from linter.commands.common import UsageError, load_rules
 from linter.engine.rules import PROFILES
 from linter.postfix.params import DEFAULT_VERSION, SUPPORTED_VERSIONS
 from linter.report import FORMATS
@@ -235,10 +235,46 @@ def _stdin_pair(name: str | None):
     return path, sibling(path)
 
 
+@dataclass
+class Targets:
+    """What one run lints: the pairs, every file, and any content given on
+    standard input instead of read from disk."""
+
+    configurations: list
+    files: list[str]
+    contents: dict[str, bytes]
+    nothing_found: bool
+    notifications: tuple = ()       # discovery's, e.g. a directory it could not read
+
+
+def _targets(args: argparse.Namespace, options: Options) -> Targets:
+    from linter.discover import discover
+
+    paths = [path for path in options.paths if path != STDIN]
+    from_stdin = len(paths) != len(options.paths)
+    if args.stdin_filename and not from_stdin:
+        raise UsageError("--stdin-filename needs '-' among the paths")
+    if from_stdin and options.paths.count(STDIN) > 1:
+        raise UsageError("standard input ('-') can be given once")
+    found = discover(paths, options.root, options.exclude_paths)
+    if found.missing:
+        raise UsageError(f"{found.missing[0]}: no such file or directory")
+    configurations, files = list(found.configurations), found.files()
+    contents: dict[str, bytes] = {}
+    if from_stdin:
+        name, pair = _stdin_pair(args.stdin_filename)
+        contents[name] = _read_stdin()
+        if not any(name in (known.main, known.master) for known in configurations):
+            configurations.append(pair)
+        files += [path for path in (pair.main, pair.master) if path and path not in files]
+    return Targets(configurations, files, contents,
+                   nothing_found=not configurations and not found.yaml_files,
+                   notifications=tuple(getattr(found, "notifications", ())))
+
+
 def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
           environ: Mapping[str, str]) -> int:
     from linter.config import ConfigError, load_settings
-    from linter.discover import discover
     from linter.engine.select import apply_warn_list, drop_skipped, select_rules
     from linter.lint import lint_all
     from linter.report import Notification
@@ -252,43 +288,18 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     options = merge(args, settings, environ, stdout)
     all_rules = load_rules(options.rules_dirs)
     rules = select_rules(all_rules, options.profile, options.skip_list, options.enable_list)
-    paths = [path for path in options.paths if path != STDIN]
-    from_stdin = len(paths) != len(options.paths)
-    if args.stdin_filename and not from_stdin:
-        raise UsageError("--stdin-filename needs '-' among the paths")
-    if from_stdin and options.paths.count(STDIN) > 1:
-        raise UsageError("standard input ('-') can be given once")
-    found = discover(paths, options.root, options.exclude_paths)
-    if found.missing:
-        raise UsageError(f"{found.missing[0]}: no such file or directory")
-    configurations = list(found.configurations)
-    files = found.files()
-    contents: dict[str, bytes] = {}
-    if from_stdin:
-        name, pair = _stdin_pair(args.stdin_filename)
-        contents[name] = _read_stdin()
-        if not any(name in (known.main, known.master) for known in configurations):
-            configurations.append(pair)
-        files += [path for path in (pair.main, pair.master) if path and path not in files]
+    targets = _targets(args, options)
     notifications: list[Notification] = []
-    if not configurations and not found.yaml_files:
+    if targets.nothing_found:
         notifications.append(Notification(
             f"no main.cf or master.cf found in {' '.join(options.paths)}", level="note"))
     if options.verbosity > 0:
         stderr.write(f"smtplint: config: {settings.path or 'none'}; {len(rules)} rules; "
-                     f"{len(configurations)} configurations, {len(files)} files\n")
-    result = lint_all(configurations, rules, options.version, contents)
-    # The text formats show these in the report itself; for machine formats
-    # (and reports written to files) stderr is where a person sees them.
-    to_stderr = options.output_format not in CWD_RELATIVE_FORMATS or bool(options.output)
-    for problem in result.internal_errors:
-        if to_stderr:
-            stderr.write(f"smtplint: {problem}\n")
-        others = f" (linted together with {' and '.join(problem.paths[1:])})" \
-            if len(problem.paths) > 1 else ""
-        notifications.append(Notification(f"internal error: {problem.message}{others}",
-                                          path=problem.paths[0] if problem.paths else None))
-    notifications.extend(getattr(found, "notifications", ()))
+                     f"{len(targets.configurations)} configurations, "
+                     f"{len(targets.files)} files\n")
+    result = lint_all(targets.configurations, rules, options.version, targets.contents)
+    notifications += _internal_errors(result.internal_errors, options, stderr)
+    notifications += targets.notifications
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
                                options.warn_list)
     if options.generate_ignore:
@@ -298,17 +309,41 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         state = "wrote" if written else "unchanged:"
         stderr.write(f"smtplint: {state} {path} ({count} entries)\n")
         return EXIT_USAGE if result.internal_errors else EXIT_OK
-    if os.path.lexists(os.path.join(options.root, BASELINE_FILE)):
-        # imported only when there is one (it brings the atomic writer along)
-        from linter.engine import baseline
+    findings = _without_baseline(findings, options.root)
+    return _report(findings, all_rules, targets.files, notifications, options, stdout,
+                   stderr, environ)
 
-        try:
-            ignored = baseline.load(options.root)
-        except baseline.BaselineError as error:
-            raise UsageError(str(error)) from None
-        findings = baseline.apply(findings, ignored, options.root)
-    return _report(findings, all_rules, files, notifications, options, stdout, stderr,
-                   environ)
+
+def _internal_errors(problems, options: Options, stderr: TextIO) -> list:
+    """Each crash as an error notification (the run is incomplete). The text
+    formats show them in the report itself; for machine formats and reports
+    written to files, stderr is where a person sees them."""
+    from linter.report import Notification
+
+    to_stderr = options.output_format not in CWD_RELATIVE_FORMATS or bool(options.output)
+    notes = []
+    for problem in problems:
+        if to_stderr:
+            stderr.write(f"smtplint: {problem}\n")
+        others = (f" (linted together with {' and '.join(problem.paths[1:])})"
+                  if len(problem.paths) > 1 else "")
+        notes.append(Notification(f"internal error: {problem.message}{others}",
+                                  path=problem.paths[0] if problem.paths else None))
+    return notes
+
+
+def _without_baseline(findings: list, root: str) -> list:
+    """Drop what .smtplint-ignore lists; the module (and the atomic writer
+    it brings) is imported only when there is such a file."""
+    if not os.path.lexists(os.path.join(root, BASELINE_FILE)):
+        return findings
+    from linter.engine import baseline
+
+    try:
+        ignored = baseline.load(root)
+    except baseline.BaselineError as error:
+        raise UsageError(str(error)) from None
+    return baseline.apply(findings, ignored, root)
 
 
 def _report(findings, rules, files, notifications, options: Options, stdout: TextIO,
