@@ -23,6 +23,15 @@ from consumers import (
 from lint_helpers import GIT_ENV, lint, lint_process
 
 RISKY = ROOT / "examples" / "postfix-risky"
+FINDINGS_SCHEMA = json.loads((ROOT / "schemas" / "findings.schema.json").read_text())
+
+
+def assert_findings_schema(text: str) -> dict:
+    import jsonschema
+
+    document = json.loads(text)
+    jsonschema.Draft202012Validator(FINDINGS_SCHEMA).validate(document)
+    return document
 MACHINE_FORMATS = ("json", "sarif", "codeclimate", "github", "junit")
 
 
@@ -96,6 +105,7 @@ def test_every_consumer_accepts_one_run_with_several_reports(repo):
     assert run["invocations"][0]["executionSuccessful"] is True
     assert_gitlab_code_quality(texts["codeclimate"])
     assert_valid_junit(texts["junit"])
+    assert_findings_schema(texts["json"])
     assert workflow_commands(texts["github"])[0][1]["title"] == "smtplint failed"
     for name, text in texts.items():
         assert paths_in(name, text) == {"ops/postfix/main.cf", "ops/postfix/master.cf"}, name
@@ -232,7 +242,7 @@ def test_an_incomplete_run_passes_in_no_format(repo):
         seen[output_format] = result.out
     assert "incomplete" in seen["text"].splitlines()[-1] and "passed" not in seen["text"]
     assert "error: run-incomplete internal error: KeyError" in seen["brief"]
-    document = json.loads(seen["json"])
+    document = assert_findings_schema(seen["json"])
     assert document["summary"]["complete"] is False and document["summary"]["failed"] is True
     sarif = json.loads(seen["sarif"])
     assert_github_code_scanning(sarif)
