@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--generate-ignore", action="store_true",
                         help="write the current findings to .smtplint-ignore and exit 0")
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--apps-dir", action="append", default=[], metavar="DIR",
+                        help="also load application mappings from DIR (repeatable)")
+    parser.add_argument("--fix", action="store_true",
+                        help="apply safe fixes to application YAML files")
     return parser
 
 
@@ -159,6 +163,7 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     if not found.configurations and not found.yaml_files:
         stderr.write(f"smtplint: no main.cf or master.cf found in {' '.join(options.paths)}\n")
     result = lint_all(found.configurations, rules, options.version)
+    yaml_files = _lint_apps(found, rules, settings, args, options, result, stderr)
     for message in result.internal_errors:
         stderr.write(f"smtplint: {message}\n")
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
@@ -173,8 +178,43 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     except baseline.BaselineError as error:
         raise UsageError(str(error)) from None
     findings = baseline.apply(findings, ignored, options.root)
-    return _report(findings, all_rules, found.files(), options, stdout,
+    return _report(findings, all_rules, found.files() + yaml_files, options, stdout,
                    bool(result.internal_errors))
+
+
+def _lint_apps(found, rules, settings, args, options: Options, result, stderr) -> list[str]:
+    """Application YAML (linter.apps): its findings join ``result``; returns
+    the files claimed. Nothing is imported when there is no YAML."""
+    if not found.yaml_files:
+        return []
+    from linter.apps import lint_app_files
+    from linter.apps.mapping import MappingError
+
+    apps_dirs = (*settings.apps_dir, *args.apps_dir)
+    app_settings = _AppSettings(apps_dirs, settings.servers, options.root, options.version)
+    claimed: list[str] = []
+    try:
+        findings, notes = lint_app_files(list(dict.fromkeys(found.yaml_files)), rules,
+                                         app_settings, found.configurations, claimed)
+    except MappingError as error:
+        raise UsageError(str(error)) from None
+    if args.fix:
+        from linter.apps.fix import fix_files
+
+        findings, fixed = fix_files(findings)
+        for path, count in fixed.items():
+            stderr.write(f"smtplint: fixed {count} in {path}\n")
+    result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key())
+    result.internal_errors.extend(note.message for note in notes if note.level == "error")
+    return claimed
+
+
+@dataclass(frozen=True)
+class _AppSettings:
+    apps_dir: tuple[str, ...]
+    servers: dict
+    root: str
+    postfix_version: str
 
 
 def _report(findings, rules, files, options: Options, stdout, internal_error: bool) -> int:

@@ -354,6 +354,9 @@ def _cause(read: list[str], fields: dict[str, Field], port_field: str | None = N
             continue
         if name in fields and fields[name].present:
             return name
+    for name in read:
+        if name in fields and fields[name].defaulted:
+            return name
     return None
 
 

@@ -24,11 +24,25 @@ def where(endpoint: Endpoint, name: str | None) -> str:
         return f"{endpoint.app_name}'s default"
     scalar = endpoint.field_scalar(name)
     if not scalar.line:
-        return f"{endpoint.app_name}'s default for {name}"
+        field = endpoint.fields.get(name)
+        key = _key_name(endpoint, name)
+        if field is not None and field.defaulted:
+            default = field.typed if not isinstance(field.typed, bool) else str(field.typed).lower()
+            return f"{key} not set: {endpoint.app_name}'s default is {default}"
+        return f"{key} not set"
     key = scalar.path.rsplit("/", 1)[-1] if scalar.path else name
     shown = f"{key}: {scalar.text}" if scalar.state == "value" and name not in secret_fields(
         endpoint) else key
     return f"{shown}, line {scalar.line}"
+
+
+def _key_name(endpoint: Endpoint, name: str) -> str:
+    """The key a field is written as (its first path's last segment)."""
+    spec = endpoint.spec.get("fields", {}).get(name, {})
+    paths = spec.get("path", name)
+    first = paths[0] if isinstance(paths, list) else paths
+    first = first["path"] if isinstance(first, dict) else first
+    return first.rsplit("/", 1)[-1] or name
 
 
 def secret_fields(endpoint: Endpoint) -> set[str]:

@@ -25,9 +25,18 @@ from linter.engine.findings import Finding
 PARSE_RULE = "app-parse-error"
 
 
-@dataclass
 class AppContext:
-    servers: dict = field(default_factory=dict)   # host -> servers.Server
+    """What checks may ask beyond the endpoint: the servers of the run
+    (host -> servers.Server), loaded on first use."""
+
+    def __init__(self, load_servers=dict):
+        self._load, self._servers = load_servers, None
+
+    @property
+    def servers(self) -> dict:
+        if self._servers is None:
+            self._servers = self._load()
+        return self._servers
 
 
 @dataclass
@@ -156,7 +165,7 @@ def lint_app_files(paths: Sequence[str], rules: Iterable, settings=None,
     from linter.apps.mapping import all_mappings
 
     mappings = all_mappings(tuple(getattr(settings, "apps_dir", ()) or ()))
-    context = AppContext(_servers(settings, postfix_configs))
+    context = AppContext(lambda: _servers(settings, postfix_configs))
     parse_rule = next((rule for rule in app_rules if rule.id == PARSE_RULE), None)
     findings: list[Finding] = []
     notifications = []

@@ -50,6 +50,8 @@ def servers_by_host(configs, mapping: dict | None = None, root: str = ".",
     """Host name (lower case) -> the Server for it."""
     by_host: dict[str, Server] = {}
     for config in configs:
+        if not hasattr(config, "context"):      # ConfigPaths: load it now
+            config = _load_pair(config, version)
         setting = config.context.setting("myhostname")
         if config.main is None or setting is None or not setting.known:
             continue
@@ -64,6 +66,13 @@ def servers_by_host(configs, mapping: dict | None = None, root: str = ".",
             by_host[str(host).lower()] = Server(
                 f"the Postfix configuration in {path} (servers: {host})", offers(config))
     return by_host
+
+
+def _load_pair(paths, version: str | None):
+    from linter.postfix.load import load_configuration
+    from linter.postfix.params import DEFAULT_VERSION
+
+    return load_configuration(paths, version or DEFAULT_VERSION)
 
 
 def _load(path: str, version: str | None):
