@@ -77,9 +77,14 @@ def show(
     postfix_version: str = typer.Option(None, "--postfix-version",
                                         help="Target Postfix version (default 3.7)."),
 ) -> None:
-    """Print each service's effective settings and where each value came from."""
+    """Print each service's effective settings and where each value came from
+    (for an application's YAML file: the SMTP endpoints it configures)."""
     import json
     import os
+
+    if path.lower().endswith((".yml", ".yaml")):
+        _show_app(path, output_format)
+        return
 
     from linter.postfix.load import load_configuration, pair_for
     from linter.postfix.params import DEFAULT_VERSION, SUPPORTED_VERSIONS
@@ -172,6 +177,28 @@ def explain(
         hint = f" (did you mean '{close[0]}'?)" if close else "; see smtplint rules"
         _usage_error(f"unknown rule {rule_id!r}{hint}")
     typer.echo(rule_markdown(rule), nl=False)
+
+
+def _show_app(path: str, output_format) -> None:
+    import os
+
+    from linter.apps.show import render_json, render_text, show_document
+
+    if not os.path.isfile(path):
+        _usage_error(f"{path}: no such file")
+    document = show_document(path)
+    text = render_json(document) if output_format is ShowFormat.json else render_text(document)
+    typer.echo(text, nl=False)
+
+
+@app.command("apps", context_settings={"allow_extra_args": True,
+                                       "ignore_unknown_options": True})
+def apps(ctx: typer.Context) -> None:
+    """List the supported applications and how each is recognised
+    (smtplint apps --help)."""
+    from linter.apps.command import main
+
+    raise typer.Exit(main(ctx.args))
 
 
 def _usage_error(message: str) -> None:

@@ -246,10 +246,13 @@ def referenced_fields(condition: dict) -> list[str]:
 
 def decide(cases: list[dict], context: Context) -> tuple[object, list[str]]:
     """The first case whose condition holds: (value, fields it read)."""
+    passed: list[str] = []
     for case in cases:
         condition = case.get("when")
         if condition is None:
-            return case["value"], []
+            # The default case: the settings that were not set decided it.
+            return case["value"], passed[::-1]
+        passed.extend(referenced_fields(condition))
         result = evaluate(condition, context)
         if result is None:
             return None, referenced_fields(condition)
