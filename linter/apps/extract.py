@@ -16,7 +16,7 @@ from linter.apps import source as tree
 from linter.apps.endpoint import Endpoint, Field
 from linter.apps.mapping import AppMapping, split_path
 from linter.apps.values import (
-    ABSENT, Scalar, classify, split_host_port, split_url, to_bool, to_port,
+    ABSENT, Scalar, classify, has_variable, split_host_port, split_url, to_bool, to_port,
 )
 
 PROFILE_KEYS = ("spring.profiles", "spring.config.activate.on-profile", "spring.profiles.active")
@@ -84,7 +84,8 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False)
     state, text = classify(str(node.value), tag, plain=plain)
     if reference and state == "value":
         state, text = "reference", None
-    return Scalar(state, text, line, column, where, tag)
+    templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
+    return Scalar(state, text, line, column, where, tag, templated)
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
@@ -406,6 +407,8 @@ def _credentials(model_spec, fields) -> tuple[str | None, str | None]:
     username = fields.get(spec.get("username"), Field()).scalar
     if spec.get("username_required") and username.state in ("absent", "empty"):
         return "absent", None
+    if password.templated:
+        return "secret-reference", password_name      # ${VAR:-default}: from the environment
     if password.state == "value":
         return "literal", password_name
     if password.state == "reference":

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 # $$ is an escaped dollar (Compose); ${VAR}, ${VAR:-default}, ${VAR-default}, $VAR.
-_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+=])([^}]*))?\}"
+# Spring's ${name:default} too (":" alone); names may hold dots there.
+_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_.]*)(?:(:?[-?+=]|:)([^}]*))?\}"
                        r"|\$([A-Za-z_][A-Za-z0-9_]*)")
 _TEMPLATE = re.compile(r"\{\{|\{%|\{#|<%=?|%\{")
 # Tags whose value is a reference to a secret kept elsewhere.
@@ -36,6 +37,7 @@ class Scalar:
     column: int = 0
     path: str = ""         # the YAML path it came from, e.g. "global/smtp_smarthost"
     tag: str | None = None
+    templated: bool = False   # the value came through ${VAR:-default}
 
     @property
     def known(self) -> bool:
@@ -62,6 +64,10 @@ def classify(text: str, tag: str | None, *, plain: bool = True) -> tuple[str, st
     return "value", text
 
 
+def has_variable(text: str) -> bool:
+    return any(match.group(0) != "$$" for match in _VARIABLE.finditer(text))
+
+
 def substitute(text: str) -> tuple[str, str | None]:
     """Compose-style interpolation: a variable with a default becomes the
     default; one without makes the whole value a reference."""
@@ -72,7 +78,7 @@ def substitute(text: str) -> tuple[str, str | None]:
         if match.group(0) == "$$":
             return "$"
         operator = match.group(2)
-        if operator in (":-", "-"):
+        if operator in (":-", "-", ":"):
             return match.group(3) or ""
         unresolved = True
         return ""
