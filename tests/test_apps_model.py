@@ -218,3 +218,20 @@ def test_show_command_on_a_yaml_file(tmp_path):
     result = lint_process(tmp_path, str(path), "--format", "json", command="show")
     assert result.code == 0, result.err
     assert json.loads(result.out)["endpoints"][0]["transport"] == "implicit_tls"
+
+
+def test_literal_parts_around_placeholders_are_known(tmp_path):
+    [authelia] = endpoints(tmp_path, "configuration.yml", """\
+        access_control: {default_policy: deny}
+        notifier:
+          smtp:
+            address: 'submissions://{{ env "SMTP_HOST" }}:{{ env "SMTP_PORT" }}'
+        """)
+    assert (authelia.host, authelia.port, authelia.transport) == (None, None, "implicit_tls")
+    [alertmanager] = endpoints(tmp_path, "alertmanager.yml", """\
+        global: {smtp_smarthost: '${SMTP_HOST}:465'}
+        route: {receiver: a}
+        receivers: [{name: a, email_configs: [{to: a@example.org}]}]
+        """)
+    assert (alertmanager.host, alertmanager.port, alertmanager.transport) == (
+        None, 465, "implicit_tls")

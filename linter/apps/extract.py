@@ -16,7 +16,7 @@ from linter.apps import source as tree
 from linter.apps.endpoint import Endpoint, Field
 from linter.apps.mapping import AppMapping, split_path
 from linter.apps.values import (
-    ABSENT, Scalar, classify, has_variable, split_host_port, split_url, to_bool, to_port,
+    ABSENT, PLACEHOLDER, Scalar, blank_placeholders, classify, has_variable, split_host_port, split_url, to_bool, to_port,
 )
 
 PROFILE_KEYS = ("spring.profiles", "spring.config.activate.on-profile", "spring.profiles.active")
@@ -85,7 +85,8 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False)
     if reference and state == "value":
         state, text = "reference", None
     templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
-    return Scalar(state, text, line, column, where, tag, templated)
+    return Scalar(state, text, line, column, where, tag, templated,
+                  None if tag and not tag.startswith("tag:yaml.org") else str(node.value))
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
@@ -113,6 +114,8 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
             return Field(scalar, _convert_default(kind, spec["default"]), None, True)
         return Field(scalar)
     if scalar.state != "value":
+        if kind in ("host_port", "url") and scalar.raw:
+            return _partial(kind, scalar)
         return Field(scalar)
     text = scalar.text or ""
     if kind == "bool":
@@ -140,6 +143,30 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         return Field(scalar, text, {"host": url.host, "port": _port_part(url.port),
                                     "scheme": url.scheme})
     return Field(scalar, text)
+
+
+def _partial(kind: str, scalar: Scalar) -> Field:
+    """A URL or host:port with placeholders: the literal parts are known
+    (``submissions://{{ host }}:{{ port }}`` is implicit TLS whatever the
+    host), the parts with a placeholder are unknown."""
+    text = blank_placeholders(scalar.raw or "")
+
+    def known(part):
+        return None if part is None or PLACEHOLDER in part else part
+
+    if kind == "url":
+        url = split_url(text)
+        scheme = known(url.scheme) if url.scheme is not None else None
+        parts = {"host": known(url.host) or "unknown", "scheme": scheme,
+                 "port": "unknown" if url.port and PLACEHOLDER in url.port
+                 else _port_part(url.port)}
+    else:
+        host, port = split_host_port(text)
+        parts = {"host": known(host) or "unknown", "scheme": None,
+                 "port": "unknown" if port and PLACEHOLDER in port else _port_part(port)}
+    if parts["host"] == "unknown" and parts["port"] in (None, "unknown") and not parts["scheme"]:
+        return Field(scalar)
+    return Field(scalar, None, parts)
 
 
 def _port_part(text: str | None):
@@ -189,7 +216,8 @@ def evaluate(condition: dict, context: Context) -> bool | None:
     field = context.fields.get(condition["field"], Field())
     if "is" in condition:
         return _is(field.scalar, field.typed, condition["is"], field.defaulted)
-    if field.scalar.state in ("reference", "unknown") and not field.defaulted:
+    partial = field.parts is not None and "part" in condition
+    if field.scalar.state in ("reference", "unknown") and not field.defaulted and not partial:
         return None
     value = field.parts.get(condition["part"]) if (field.parts and "part" in condition) \
         else field.typed
@@ -369,9 +397,9 @@ def _host(model_spec, fields) -> tuple[object, str | None]:
     names = model_spec["host"] if isinstance(model_spec["host"], list) else [model_spec["host"]]
     for name in names:
         field = fields.get(name, Field())
-        if field.scalar.state in ("reference", "unknown"):
+        if field.scalar.state in ("reference", "unknown") and field.parts is None:
             return None, name
-        if field.scalar.state == "value":
+        if field.scalar.present:
             host = field.parts.get("host") if field.parts else field.typed
             if host in (None, "unknown"):
                 return None, name
@@ -384,9 +412,9 @@ def _host(model_spec, fields) -> tuple[object, str | None]:
 def _port(model_spec, fields) -> tuple[int | None, str | None, str | None]:
     for name in model_spec.get("port", []):
         field = fields.get(name, Field())
-        if field.scalar.state in ("reference", "unknown"):
+        if field.scalar.state in ("reference", "unknown") and field.parts is None:
             return None, "explicit", name
-        if field.scalar.state != "value":
+        if not field.scalar.present:
             continue
         if field.parts is not None:
             port = field.parts.get("port")

@@ -39,12 +39,12 @@ class AppMapping:
     def file_patterns(self) -> list[str]:
         return [signal["file"] for signal in self.signals if "file" in signal]
 
-    def name_matches(self, path: str) -> bool:
+    def name_matches(self, path: str, patterns: list[str] | None = None) -> bool:
         base = os.path.basename(path).lower()
         normalized = path.replace(os.sep, "/").lower()
         return any(fnmatch.fnmatchcase(base, pattern.lower())
                    or ("/" in pattern and fnmatch.fnmatchcase(normalized, "*" + pattern.lower()))
-                   for pattern in self.file_patterns())
+                   for pattern in (self.file_patterns() if patterns is None else patterns))
 
     def hinted(self, lowered_text: str) -> bool:
         return any(hint in lowered_text for hint in self.text_hints)
@@ -54,7 +54,7 @@ class AppMapping:
         matched = []
         for signal in self.signals:
             if "file" in signal:
-                if self.name_matches(path):
+                if self.name_matches(path, [signal["file"]]):
                     matched.append(f"file {signal['file']}")
             elif any(signal_in(signal, root) for root in roots):
                 matched.append(describe_signal(signal))

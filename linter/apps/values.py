@@ -38,6 +38,7 @@ class Scalar:
     path: str = ""         # the YAML path it came from, e.g. "global/smtp_smarthost"
     tag: str | None = None
     templated: bool = False   # the value came through ${VAR:-default}
+    raw: str | None = None    # the scalar as written (placeholders and all)
 
     @property
     def known(self) -> bool:
@@ -62,6 +63,16 @@ def classify(text: str, tag: str | None, *, plain: bool = True) -> tuple[str, st
     if "$" in text:
         return substitute(text)
     return "value", text
+
+
+PLACEHOLDER = "\x00"
+
+
+def blank_placeholders(text: str) -> str:
+    """The text with every template or variable replaced by a marker, so the
+    literal parts around it (a URL scheme, a port) can still be read."""
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", PLACEHOLDER, text)
+    return _VARIABLE.sub(lambda m: "$" if m.group(0) == "$$" else PLACEHOLDER, text)
 
 
 def has_variable(text: str) -> bool:
