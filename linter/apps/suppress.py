@@ -86,20 +86,24 @@ def _directive(comment: str, result: Suppressions) -> set[str]:
 
 
 def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" -"))
+    return len(line) - len(line.lstrip(" "))
 
 
 def _block_end(lines: list[str], first: int) -> int:
     """The last line of the block that starts at line ``first`` (1-based):
     following lines indented deeper (blank and comment lines included)."""
-    base = _indent(lines[first - 1])
+    head = lines[first - 1]
+    base = _indent(head)
+    is_item = head.lstrip(" ").startswith("- ") or head.strip() == "-"
     last = first
     for number in range(first + 1, len(lines) + 1):
         line = lines[number - 1]
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if _indent(line) <= base:
+        indent = _indent(line)
+        dash = line.lstrip(" ").startswith("-")
+        if indent < base or (indent == base and (is_item or not dash)):
             break
         last = number
     return last
