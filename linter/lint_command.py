@@ -160,10 +160,10 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     found = discover(list(options.paths), options.root, options.exclude_paths)
     if found.missing:
         raise UsageError(f"{found.missing[0]}: no such file or directory")
-    if not found.configurations and not found.yaml_files:
-        stderr.write(f"smtplint: no main.cf or master.cf found in {' '.join(options.paths)}\n")
     result = lint_all(found.configurations, rules, options.version)
     yaml_files = _lint_apps(found, rules, settings, args, options, result, stderr)
+    if not found.configurations and not _linted_yaml(found, yaml_files):
+        stderr.write(f"smtplint: no main.cf or master.cf found in {' '.join(options.paths)}\n")
     for message in result.internal_errors:
         stderr.write(f"smtplint: {message}\n")
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
@@ -207,6 +207,12 @@ def _lint_apps(found, rules, settings, args, options: Options, result, stderr) -
     result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key())
     result.internal_errors.extend(note.message for note in notes if note.level == "error")
     return claimed
+
+
+def _linted_yaml(found, claimed: list[str]) -> bool:
+    """YAML was given or found besides smtplint's own config file."""
+    return bool(claimed) or any(os.path.basename(path) not in (".smtplint.yml", ".smtplint.yaml")
+                                for path in found.yaml_files)
 
 
 @dataclass(frozen=True)
