@@ -129,7 +129,8 @@ def test_servers_config_key_maps_a_host_to_its_postfix(tmp_path):
 
 
 def test_cross_check_names_the_postfix_service(tmp_path):
-    fixture = FIXTURES / "rules" / "app-endpoint-not-offered" / "fires-home-assistant-587-wrappermode"
+    fixture = (FIXTURES / "rules" / "app-endpoint-not-offered"
+               / "fires-home-assistant-587-wrappermode")
     root = project(tmp_path, isolate=False)
     shutil.copytree(fixture, root, dirs_exist_ok=True)
     findings = lint(root, ".", "--format", "json").json()["findings"]

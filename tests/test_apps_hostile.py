@@ -13,7 +13,8 @@ from limits import assert_no_traceback, smtplint_limited
 
 GOOD = FIXTURES / "rules" / "app-port-mode-mismatch" / "fires-home-assistant" / "notify.yaml"
 
-BOMB = "global:\n  smtp_smarthost: 'mail.example.org:587'\n" + "a0: &a0 [lol, lol, lol]\n" + "".join(
+BOMB = "global:\n  smtp_smarthost: 'mail.example.org:587'\n" + \
+    "a0: &a0 [lol, lol, lol]\n" + "".join(
     f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)) + \
     "route: {receiver: x}\nreceivers: [{name: x, email_configs: [*a9]}]\n"
 

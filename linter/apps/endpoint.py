@@ -38,7 +38,7 @@ class Endpoint:
     path: str
     line: int
     column: int
-    yaml_path: str                 # where the endpoint's settings are, e.g. receivers/0/email_configs/0
+    yaml_path: str                 # where its settings are: receivers/0/email_configs/0
     label: str                     # how messages name it, e.g. "receiver team-X-mails"
     host: str | None = None
     port: int | None = None

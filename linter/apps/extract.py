@@ -16,7 +16,8 @@ from linter.apps import source as tree
 from linter.apps.endpoint import Endpoint, Field
 from linter.apps.mapping import AppMapping, split_path
 from linter.apps.values import (
-    ABSENT, PLACEHOLDER, Scalar, blank_placeholders, classify, has_variable, split_host_port, split_url, to_bool, to_port,
+    ABSENT, PLACEHOLDER, Scalar, blank_placeholders, classify, has_variable,
+    split_host_port, split_url, to_bool, to_port,
 )
 
 PROFILE_KEYS = ("spring.profiles", "spring.config.activate.on-profile", "spring.profiles.active")

@@ -23,7 +23,7 @@ class Offer:
 
 @dataclass
 class Server:
-    name: str                 # how messages name it: "the Postfix configuration in mail/ (myhostname)"
+    name: str                 # how messages name it, with where the mapping came from
     offers: list[Offer]
 
 

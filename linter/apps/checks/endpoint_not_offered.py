@@ -28,14 +28,16 @@ def _problem(endpoint, on_port) -> str | None:
     port, transport = endpoint.port, endpoint.transport
     if not on_port:
         kind = {465: "no active submissions (465) service",
-                587: "no active submission (587) service"}.get(port, f"no smtpd service on port {port}")
+                587: "no active submission (587) service"}.get(
+                    port, f"no smtpd service on port {port}")
         return f"has {kind} in master.cf"
     modes = {offer.mode for offer in on_port}
     if None in modes:
         return None                  # the server's TLS mode is not knowable
     names = ", ".join(offer.label for offer in on_port)
     if transport == "implicit_tls" and "implicit_tls" not in modes:
-        return f"runs {names} without smtpd_tls_wrappermode=yes (STARTTLS or plain, not implicit TLS)"
+        return (f"runs {names} without smtpd_tls_wrappermode=yes "
+                "(STARTTLS or plain, not implicit TLS)")
     if transport == "starttls" and modes == {"implicit_tls"}:
         return f"runs {names} with smtpd_tls_wrappermode=yes (implicit TLS, not STARTTLS)"
     if transport == "starttls" and endpoint.starttls == "required" and modes == {"plain"}:
