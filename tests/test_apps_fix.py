@@ -83,3 +83,16 @@ def test_apply_edits_refuses_what_it_cannot_edit():
         apply_edits("a:\n  b: |\n    x\n    y\n", [("a/b", "z")])
     with pytest.raises(FixError):
         apply_edits("a: 1\n", [("missing/key", "z")])
+
+
+def test_fix_turns_the_exclusive_flag_off_too(tmp_path):
+    root = project(tmp_path, isolate=False)
+    path = root / "sentry" / "config.yml"
+    path.parent.mkdir()
+    before = ("system.secret-key: x\nmail.host: 'mail.example.org'\nmail.port: 465\n"
+              "mail.use-tls: true   # STARTTLS\nmail.use-ssl: false\n")
+    path.write_text(before)
+    lint(root, ".", "--fix")
+    assert path.read_text() == before.replace("use-tls: true", "use-tls: false").replace(
+        "use-ssl: false", "use-ssl: true")
+    assert lint(root, ".", "--format", "json").json()["findings"] == []

@@ -58,7 +58,7 @@ def fields(rule, endpoint: Endpoint, **extra) -> dict[str, str]:
     return base
 
 
-def fix_edit(endpoint: Endpoint, purpose: str) -> tuple[str, Edit | None]:
+def fix_edit(endpoint: Endpoint, purpose: str) -> tuple[str, tuple[Edit, ...] | None]:
     """The mapping's fix for ``purpose`` (implicit_tls, starttls,
     require_tls, verify): (a description, an edit when the file writes it)."""
     spec = endpoint.spec.get("model", {}).get("fixes", {}).get(purpose)
@@ -71,17 +71,25 @@ def fix_edit(endpoint: Endpoint, purpose: str) -> tuple[str, Edit | None]:
         if scalar.state != "value" or "://" not in (scalar.text or ""):
             return f"use the {spec['scheme']}:// scheme", None
         value = spec["scheme"] + "://" + (scalar.text or "").split("://", 1)[1]
-        return f"{key}: {value}", Edit("set", endpoint.path, scalar.path, value)
+        return f"{key}: {value}", (Edit("set", endpoint.path, scalar.path, value),)
     value = spec["value"]
     description = f"{key}: {value}" if scalar.path else f"set {name} to {value}"
+    edits = []
+    for other in spec.get("also", ()):
+        # Flags the app treats as exclusive: turn the other one off too.
+        other_scalar = endpoint.field_scalar(other["field"])
+        if other_scalar.line and other_scalar.state == "value":
+            other_key = other_scalar.path.rsplit("/", 1)[-1]
+            description += f" and {other_key}: {other['value']}"
+            edits.append(Edit("set", endpoint.path, other_scalar.path, str(other["value"])))
     if scalar.line and scalar.state in ("value", "empty"):
-        return description, Edit("set", endpoint.path, scalar.path, str(value))
+        return description, (Edit("set", endpoint.path, scalar.path, str(value)), *edits)
     return description, None
 
 
 def make(rule, endpoint: Endpoint, at: tuple[str | None, ...], values: dict[str, str],
          message: str | None = None, severity: str | None = None,
-         fix: tuple[str, Edit | None] | None = None, parameter: str | None = None,
+         fix: tuple[str, tuple[Edit, ...] | None] | None = None, parameter: str | None = None,
          related=()) -> Finding:
     line, column = endpoint.location_of(*at)
     secrets = endpoint.secrets()
@@ -92,7 +100,7 @@ def make(rule, endpoint: Endpoint, at: tuple[str | None, ...], values: dict[str,
     made_fix = None
     if rule.fix and fix is not None:
         description = rule.fix["description"].format(**values)
-        edits = (fix[1],) if fix[1] is not None else ()
+        edits = tuple(fix[1] or ())
         made_fix = Fix(description, (), edits, safety=rule.fix.get("safety", "unsafe"))
     return Finding(
         rule=rule.id, severity=severity or rule.severity, path=endpoint.path, line=line,
