@@ -178,6 +178,8 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     except baseline.BaselineError as error:
         raise UsageError(str(error)) from None
     findings = baseline.apply(findings, ignored, options.root)
+    if args.fix and yaml_files:
+        findings = _fix_yaml(findings, yaml_files, stderr)
     return _report(findings, all_rules, found.files() + yaml_files, options, stdout,
                    bool(result.internal_errors))
 
@@ -198,15 +200,24 @@ def _lint_apps(found, rules, settings, args, options: Options, result, stderr) -
                                          app_settings, found.configurations, claimed)
     except MappingError as error:
         raise UsageError(str(error)) from None
-    if args.fix:
-        from linter.apps.fix import fix_files
-
-        findings, fixed = fix_files(findings)
-        for path, count in fixed.items():
-            stderr.write(f"smtplint: fixed {count} in {path}\n")
     result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key())
     result.internal_errors.extend(note.message for note in notes if note.level == "error")
     return claimed
+
+
+def _fix_yaml(findings, yaml_files: list[str], stderr) -> list:
+    """--fix, YAML half: the safe fixes of the reported app findings
+    (after skip_list and the baseline); the findings left are reported."""
+    from linter.apps.fix import fix_files
+
+    in_yaml = set(yaml_files)
+    mine = [finding for finding in findings if finding.path in in_yaml]
+    left, fixed = fix_files(mine)
+    for path, count in fixed.items():
+        stderr.write(f"smtplint: fixed {count} in {path}\n" if count
+                     else f"smtplint: could not fix {path}\n")
+    return sorted([f for f in findings if f.path not in in_yaml] + left,
+                  key=lambda f: f.sort_key())
 
 
 def _linted_yaml(found, claimed: list[str]) -> bool:

@@ -96,3 +96,17 @@ def test_fix_turns_the_exclusive_flag_off_too(tmp_path):
     assert path.read_text() == before.replace("use-tls: true", "use-tls: false").replace(
         "use-ssl: false", "use-ssl: true")
     assert lint(root, ".", "--format", "json").json()["findings"] == []
+
+
+def test_fix_leaves_baselined_and_skipped_findings_alone(tmp_path):
+    root = project(tmp_path, isolate=False)
+    path = root / "notify.yaml"
+    before = "- platform: smtp\n  server: mail.example.org\n  port: 587\n  encryption: tls\n"
+    path.write_text(before)
+    (root / ".smtplint.yml").write_text("skip_list: [app-port-mode-mismatch]\n")
+    lint(root, ".", "--fix")
+    assert path.read_text() == before
+    (root / ".smtplint.yml").unlink()
+    lint(root, ".", "--generate-ignore")
+    lint(root, ".", "--fix")
+    assert path.read_text() == before
