@@ -12,7 +12,6 @@ crashes is recorded as an error notification; the others are still linted.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -210,7 +209,3 @@ def _servers(settings, postfix_configs) -> dict:
     version = getattr(settings, "postfix_version", None)
     return servers_by_host(postfix_configs, mapping, root, version)
 
-
-def yaml_paths(paths: Iterable[str]) -> list[str]:
-    return [path for path in paths if path.lower().endswith((".yml", ".yaml"))
-            and os.path.basename(path) not in (".smtplint.yml", ".smtplint.yaml")]

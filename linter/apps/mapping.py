@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -166,9 +166,3 @@ def all_mappings(apps_dirs=()) -> list[AppMapping]:
             mappings.append(mapping)
     return mappings
 
-
-@dataclass
-class Claim:
-    mapping: AppMapping
-    roots: list = field(default_factory=list)   # the documents (flattened if asked)
-    raw: list = field(default_factory=list)
