@@ -17,7 +17,7 @@ from pathlib import Path
 CONFIG_NAMES = (".smtplint.yml", ".smtplint.yaml", os.path.join(".config", "smtplint.yml"))
 PYPROJECT = "pyproject.toml"
 KEYS = ("profile", "skip_list", "warn_list", "enable_list", "exclude_paths", "rules_dir",
-        "postfix_version", "strict", "format")
+        "postfix_version", "strict", "format", "apps_dir", "servers")
 
 
 class ConfigError(Exception):
@@ -39,6 +39,8 @@ class Settings:
     postfix_version: str | None = None
     strict: bool | None = None
     format: str | None = None
+    apps_dir: tuple[str, ...] = ()  # app mappings (rules/apps/ format), added to --apps-dir
+    servers: dict = field(default_factory=dict)  # host -> Postfix config path (relative to root)
 
 
 def repository_root(start: Path) -> Path | None:
@@ -204,4 +206,8 @@ def _settings(data: dict, path: Path, root: Path) -> Settings:
         exclude_paths=tuple(data.get("exclude_paths", ())),
         rules_dir=tuple(str(root / directory) for directory in rules_dir),
         postfix_version=data.get("postfix_version"), strict=data.get("strict"),
-        format=data.get("format"))
+        format=data.get("format"),
+        apps_dir=tuple(str(root / directory) for directory in (
+            [data["apps_dir"]] if isinstance(data.get("apps_dir"), str)
+            else data.get("apps_dir", ()))),
+        servers={str(host): str(path) for host, path in data.get("servers", {}).items()})

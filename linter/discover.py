@@ -24,7 +24,7 @@ YAML_SUFFIXES = (".yml", ".yaml")
 @dataclass
 class Discovery:
     configurations: list[ConfigPaths] = field(default_factory=list)
-    yaml_files: list[str] = field(default_factory=list)   # for the app linter (later)
+    yaml_files: list[str] = field(default_factory=list)   # for the app linter (linter.apps)
     missing: list[str] = field(default_factory=list)      # arguments that do not exist
 
     def files(self) -> list[str]:
@@ -74,12 +74,16 @@ def _first_file(directory: str, names: list[str]) -> str | None:
     return None
 
 
-def walk(directory: str, root: str, exclude: tuple[str, ...]) -> list[ConfigPaths]:
-    """Every directory below ``directory`` with a main.cf or master.cf."""
+def walk(directory: str, root: str, exclude: tuple[str, ...],
+         yaml_files: list[str] | None = None) -> list[ConfigPaths]:
+    """Every directory below ``directory`` with a main.cf or master.cf
+    (and, into ``yaml_files``, every YAML file for the app linter)."""
     found = []
     for current, dirs, files in os.walk(directory):
         dirs[:] = sorted(name for name in dirs if name not in SKIP_DIRS
                          and not is_excluded(os.path.join(current, name), root, exclude))
+        if yaml_files is not None:
+            yaml_files.extend(_yaml_in(current, files, root, exclude))
         main = os.path.normpath(os.path.join(current, MAIN_NAME)) if MAIN_NAME in files else None
         master = (os.path.normpath(os.path.join(current, MASTER_NAME))
                   if MASTER_NAME in files else None)
@@ -90,6 +94,12 @@ def walk(directory: str, root: str, exclude: tuple[str, ...]) -> list[ConfigPath
         if main or master:
             found.append(ConfigPaths(main, master))
     return found
+
+
+def _yaml_in(directory: str, files: list[str], root: str, exclude: tuple[str, ...]) -> list[str]:
+    return [os.path.normpath(os.path.join(directory, name)) for name in sorted(files)
+            if name.lower().endswith(YAML_SUFFIXES)
+            and not is_excluded(os.path.join(directory, name), root, exclude)]
 
 
 def discover(arguments: list[str], root: str = ".", exclude: tuple[str, ...] = ()) -> Discovery:
@@ -108,11 +118,12 @@ def discover(arguments: list[str], root: str = ".", exclude: tuple[str, ...] = (
         path = os.path.normpath(argument)
         if os.path.isdir(path):
             if not is_excluded(path, root, exclude):
-                for paths in walk(path, root, exclude):
+                for paths in walk(path, root, exclude, result.yaml_files):
                     add(paths)
         elif os.path.isfile(path):
             if path.lower().endswith(YAML_SUFFIXES):
-                result.yaml_files.append(path)
+                if not is_excluded(path, root, exclude):
+                    result.yaml_files.append(path)
             elif not is_excluded(path, root, exclude):
                 add(sibling(path))
         else:
