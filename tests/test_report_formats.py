@@ -174,7 +174,7 @@ def test_json_exact(findings_validator):
                 "lines": ["-o smtpd_tls_security_level=encrypt"],
                 "edits": [{"action": "set", "path": "master.cf",
                            "name": "smtpd_tls_security_level", "value": "encrypt",
-                           "service": "submission/inet"}],
+                           "service": "submission/inet", "span": None}],
                 "safety": "unsafe"}}
     assert document["findings"][1]["service"] is None
     assert document["findings"][1]["fix"] is None

@@ -54,7 +54,12 @@ class FixResult:
     fixes: list[Finding] = field(default_factory=list)   # whose fixes were applied
     refused: set = field(default_factory=set)            # identities left out on purpose
     skipped: list[str] = field(default_factory=list)     # files not fixed, and why
+    renamed: dict = field(default_factory=dict)          # new service key -> old
     passes: int = 0
+
+    def original_identity(self, finding: Finding) -> tuple:
+        """``identity`` with a renamed service under its old name."""
+        return _original_identity(finding, self.renamed)
 
     def changed(self) -> dict[str, str]:
         return {path: text for path, text in self.fixed.items()
@@ -84,6 +89,7 @@ def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
         result.fixes.extend(state.fixes)
         result.refused |= state.excluded
         result.skipped.extend(state.skipped)
+        result.renamed.update(state.renamed)
     # the last pass's conflicts (the ones still true), then every refusal
     result.messages = conflicts + [m for state in states for m in state.refusals]
     return result
@@ -100,6 +106,9 @@ class _PairState:
     initial_diagnostics: Counter | None = None
     excluded: set = field(default_factory=set)
     refusals: list[str] = field(default_factory=list)
+    # Services renamed by earlier passes, new key -> the key at the start:
+    # a renamed service's findings are the same findings.
+    renamed: dict = field(default_factory=dict)
     fixes: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -123,10 +132,11 @@ class _PairState:
                 conflicts.extend(chosen.messages)
                 return {}
             new_texts, applied, problems = apply_edits(config, chosen.edits, texts)
-            fresh = self._fresh(texts, new_texts, lint, allows)
+            fresh = self._fresh(texts, new_texts, applied, lint, allows)
             if not fresh:
                 conflicts.extend(chosen.messages + problems)
                 self.fixes.extend(_sources(chosen, applied))
+                self.renamed.update(_renames(applied, self.renamed))
                 return new_texts
             for finding, caused in self._blame(fresh, chosen, findings, config, texts,
                                                lint, allows).items():
@@ -134,15 +144,16 @@ class _PairState:
                 self.refusals.append(f"{finding.path}:{finding.line}: {finding.rule}: fix not "
                                      f"applied: it would bring {caused}")
 
-    def _fresh(self, texts: dict[str, str], new_texts: dict[str, str], lint: Lint,
-               allows: Allows) -> list[tuple[str | None, str]]:
+    def _fresh(self, texts: dict[str, str], new_texts: dict[str, str], edits: list[Edit],
+               lint: Lint, allows: Allows) -> list[tuple[str | None, str]]:
         """What the edits would bring that was not there at the start and
         that no allowed fix mends: (service, description) pairs."""
         trial = _configuration(self.pair, {**texts, **new_texts}, self.version)
         findings = lint(trial)
+        renamed = self.renamed | _renames(edits, self.renamed)
         fresh = [(f.service, f"{f.rule} ({f.message})") for f in findings
                  if f.severity == "error" and not allows(f)
-                 and identity(f) not in self.initial_errors]
+                 and _original_identity(f, renamed) not in self.initial_errors]
         mended = {(f.rule, f.path, f.service) for f in findings if allows(f)}
         for key, count in _unwanted(trial).items():
             code, path, message, service = key
@@ -162,13 +173,29 @@ class _PairState:
             for suspect in suspects:
                 left_out = self.excluded | {identity(suspect)}
                 trial_plan = plan([f for f in findings if identity(f) not in left_out], allows)
-                trial_texts, _, _ = apply_edits(config, trial_plan.edits, texts)
-                still = {text for _, text in self._fresh(texts, trial_texts, lint, allows)}
+                trial_texts, trial_edits, _ = apply_edits(config, trial_plan.edits, texts)
+                still = {text for _, text in self._fresh(texts, trial_texts, trial_edits,
+                                                         lint, allows)}
                 if caused not in still:
                     culprits.append(suspect)
             for finding in culprits or suspects:
                 blamed.setdefault(finding, caused)
         return blamed
+
+
+def _renames(edits: Iterable[Edit], earlier: dict) -> dict:
+    """new service key -> the key it had at the start, for renames in ``edits``."""
+    found = {}
+    for edit in edits:
+        if edit.action == "rename-service" and edit.service:
+            kind = edit.service.partition("/")[2]
+            found[f"{edit.name}/{kind}"] = earlier.get(edit.service, edit.service)
+    return found
+
+
+def _original_identity(finding: Finding, renamed: dict) -> tuple:
+    rule, path, service, parameter = identity(finding)
+    return (rule, path, renamed.get(service, service), parameter)
 
 
 def _sources(chosen: Plan, applied: list[Edit]) -> list[Finding]:
