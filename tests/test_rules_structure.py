@@ -267,3 +267,91 @@ def test_corpus_templates_never_yield_syntax_or_value_errors():
             "invalid-parameter-value", "undefined-parameter", "duplicate-service")])
         assert found == [], (directory.name, found)
     assert checked >= 10
+
+
+# -- a proxy in front of the submission ports -------------------------------
+
+def _without_ports(directory: Path, main: str, master: str, ports: set[int], tmp: Path):
+    """The corpus pair with its entries for ``ports`` removed, in ``tmp``."""
+    config = load_configuration(ConfigPaths(str(directory / main), str(directory / master)))
+    dropped = {line.number for view in config.services
+               if view.listener is not None and view.listener.port in ports
+               for line in view.service.node.lines}
+    lines = (directory / master).read_text().splitlines(keepends=True)
+    (tmp / "master.cf").write_text("".join(text for number, text in enumerate(lines, 1)
+                                           if number not in dropped))
+    (tmp / "main.cf").write_text((directory / main).read_text())
+    return run_rules(load_configuration(ConfigPaths(str(tmp / "main.cf"),
+                                                    str(tmp / "master.cf"))),
+                     [RULES["submission-service-missing"], RULES["submissions-service-missing"]])
+
+
+# Each of these has a content filter's return path (127.0.0.1:10025 or
+# :10026) that only inherits smtpd_sasl_auth_enable = yes from main.cf.
+# Before, that listener counted as a proxied submission service and kept
+# both rules silent once 587/465 were gone; it is not evidence of a proxy.
+@requires_corpus
+@pytest.mark.parametrize("name, main, master", [
+    ("bendiscz-mail", "main.cf", "master.cf"),
+    ("mailad-ansible-role", "main.cf.j2", "master.cf.j2"),
+    ("hardware-mailserver", "main.cf", "master.cf"),
+])
+def test_corpus_content_filter_return_path_is_no_proxied_submission(name, main, master,
+                                                                    tmp_path):
+    found = _without_ports(corpus_dir() / "postfix" / name, main, master, {587, 465}, tmp_path)
+    assert sorted((f.rule, f.severity) for f in found) == [
+        ("submission-service-missing", "warning"), ("submissions-service-missing", "warning")]
+
+
+@requires_corpus
+def test_corpus_mailcow_haproxy_listeners_stand_in_and_are_named(tmp_path):
+    """mailcow's 10465/10587 take the PROXY protocol from haproxy: with 465
+    and 587 gone they are named as the stand-ins, as info."""
+    found = _without_ports(corpus_dir() / "postfix" / "mailcow-dockerized", "main.cf",
+                           "master.cf", {587, 465}, tmp_path)
+    by_rule = {f.rule: f for f in found}
+    assert {f.severity for f in found} == {"info"}
+    assert by_rule["submissions-service-missing"].service == "10465/inet"
+    assert by_rule["submission-service-missing"].service == "10587/inet"
+    assert "smtpd_upstream_proxy_protocol=haproxy (set by -o at master.cf:" in \
+        by_rule["submission-service-missing"].message
+
+
+def test_stand_in_message_names_the_listener_and_the_evidence():
+    fixtures = Path(__file__).parent / "fixtures" / "rules" / "submissions-service-missing"
+    config = load_configuration(ConfigPaths(str(fixtures / "fires-proxied" / "main.cf"),
+                                            str(fixtures / "fires-proxied" / "master.cf")))
+    [finding] = run_rules(config, [RULES["submissions-service-missing"]])
+    assert finding.message == (
+        "master.cf has no port-465 service; 10465 (master.cf:5) is taken to stand in for it "
+        "behind a proxy: smtpd_upstream_proxy_protocol=haproxy (set by -o at master.cf:6) "
+        "accepts connections from a front end (the PROXY protocol). Check that the proxy "
+        "listens on port 465")
+    assert (finding.severity, finding.line, finding.service, finding.parameter) == (
+        "info", 5, "10465/inet", "smtpd_upstream_proxy_protocol")
+    assert finding.fix is None
+
+
+@pytest.mark.parametrize("case, severity", [
+    ("fires-content-filter", "warning"), ("fires-own-sasl-no-tls", "warning"),
+    ("fires-proxied-mx", "warning"), ("fires-xclient-inherited", "warning"),
+    ("fires-proxied", "info"), ("fires-xclient", "info"),
+])
+def test_submissions_stand_in_branches(case, severity):
+    directory = Path(__file__).parent / "fixtures" / "rules" / "submissions-service-missing" / case
+    config = load_configuration(ConfigPaths(str(directory / "main.cf"),
+                                            str(directory / "master.cf")))
+    [finding] = run_rules(config, [RULES["submissions-service-missing"]])
+    assert finding.severity == severity
+
+
+@pytest.mark.parametrize("case, severity", [
+    ("fires-content-filter", "warning"), ("fires-wrapper-stand-in", "warning"),
+    ("fires-own-sasl-tls", "info"),
+])
+def test_submission_stand_in_branches(case, severity):
+    directory = Path(__file__).parent / "fixtures" / "rules" / "submission-service-missing" / case
+    config = load_configuration(ConfigPaths(str(directory / "main.cf"),
+                                            str(directory / "master.cf")))
+    [finding] = run_rules(config, [RULES["submission-service-missing"]])
+    assert finding.severity == severity
