@@ -263,3 +263,38 @@ def test_corpus_template_values_never_fire_restriction_rules(name):
     for rule_id in ("submission-auth-not-enforced", "open-relay", "relay-control-missing",
                     "sasl-auth-before-tls", "sasl-anonymous-allowed"):
         assert rule_id not in found, (rule_id, found[rule_id])
+
+
+# New on the corpus with restriction classes and undefined names judged
+# (both real problems, not bugs):
+# - arf20net-mail-conf sets smtpd_restriction_classes = insiders_only, a
+#   class reached only through an access map and holding no login check:
+#   before, any class made the rule abstain; now submission and
+#   submissions are reported, since no list checks the sender's login.
+# - sejonj-mailserverconfig copies Debian's -o smtpd_sender_restrictions=
+#   $mua_sender_restrictions without defining it: Postfix expands it to
+#   empty, so submission and smtps check no sender login.
+@requires_corpus
+@pytest.mark.parametrize("name, services", [
+    ("arf20net-mail-conf", {"submission", "submissions"}),
+    ("sejonj-mailserverconfig", {"submission", "smtps"}),
+])
+def test_corpus_classes_and_undefined_lists_are_judged(name, services):
+    assert corpus_findings(name)["sender-login-mismatch-not-enforced"] == services
+
+
+def test_undefined_sender_list_is_judged_empty():
+    [finding] = findings("sender-login-mismatch-not-enforced", "fires-undefined")
+    assert finding.message == (
+        "submission (master.cf:1) lets a logged-in user send as any address: no restriction "
+        "list in force uses reject_sender_login_mismatch (smtpd_sender_restrictions=, set by "
+        "-o at master.cf:4 (written as $mua_sender_restrictions; $mua_sender_restrictions is "
+        "never defined))")
+
+
+def test_sender_login_check_in_a_class_behind_permit_names_the_class():
+    [finding] = findings("sender-login-mismatch-not-enforced", "fires-class-shadowed")
+    assert finding.message.endswith(
+        "puts permit_sasl_authenticated before reject_sender_login_mismatch, so the check "
+        "never applies to a logged-in client; through restriction class sender_checks="
+        "permit_sasl_authenticated, reject_sender_login_mismatch (main.cf:4)")

@@ -355,3 +355,14 @@ def test_submission_stand_in_branches(case, severity):
                                             str(directory / "master.cf")))
     [finding] = run_rules(config, [RULES["submission-service-missing"]])
     assert finding.severity == severity
+
+
+# New on the corpus (a real problem): smacz42-ansible-role-postfix-server
+# offers no port 465; its extra "2525 inet ... smtpd -v" listener only
+# inherits smtpd_sasl_auth_enable = yes from main.cf, which used to count
+# as a proxied submission service and kept submissions-service-missing quiet.
+@requires_corpus
+def test_corpus_smacz42_verbose_listener_is_no_stand_in():
+    found = corpus_pair("smacz42-ansible-role-postfix-server", "main.cf.j2", "master.cf.j2")
+    [finding] = ids(found, "submissions-service-missing")
+    assert finding.severity == "warning"

@@ -78,6 +78,14 @@ class Scope:
     def master_path(self) -> str:
         return self.config.master.path if self.config.master else "master.cf"
 
+    @property
+    def undefined_is_empty(self) -> bool:
+        """Every definition is in view (a main.cf that is no template), so a
+        ``$name`` nothing defines is the empty value Postfix makes of it."""
+        from linter.engine.builtins.parameter_names import main_is_templated
+
+        return self.config.main is not None and not main_is_templated(self.config)
+
 
 def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     findings: list[Finding] = []
@@ -133,7 +141,9 @@ def origin(setting: Setting | None) -> str:
     else:
         where = "the Postfix default"
     if setting.raw.strip() != setting.value.strip():
-        where += f" (written as {setting.raw.strip()})"
+        undefined = ", ".join(f"${name}" for name in sorted(setting.expansion.undefined))
+        note = f"; {undefined} is never defined" if undefined else ""
+        where += f" (written as {setting.raw.strip()}{note})"
     return where
 
 

@@ -33,7 +33,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
         if delays_reject(view) is not True:
             continue
-        verdict = evaluate(view, STRANGER)
+        verdict = evaluate(view, STRANGER, scope.undefined_is_empty)
         if verdict.outcome == "accept":
             # Accepted without an explicit permit means no relay check at
             # all: smtpd does not start, which relay-control-missing reports.
@@ -41,8 +41,9 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
                 yield _permit_finding(rule, scope, view, verdict)
             continue
         trusted, why = trusts_everyone(view)
-        if trusted and verdict.outcome == "refuse" and evaluate(view, TRUSTED).outcome == "accept":
-            finding = service_finding(rule, scope, view, trusted, why=why, what=_what(view))
+        if trusted and verdict.outcome == "refuse" \
+                and evaluate(view, TRUSTED, scope.undefined_is_empty).outcome == "accept":
+            finding = service_finding(rule, scope, view, trusted, why=why, what=_what(view, scope.undefined_is_empty))
             fix = Fix(f"Trust only the hosts that really relay through this server: "
                       f"mynetworks = {SAFE_NETWORKS} (plus your own networks)",
                       (f"mynetworks = {SAFE_NETWORKS}",),
@@ -50,10 +51,10 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             yield dataclasses.replace(finding, fix=fix)
 
 
-def _what(view: ServiceView) -> str:
+def _what(view: ServiceView, empty: bool) -> str:
     """Without a working relay check smtpd does not start at all, so such a
     service is an open relay only in intent (relay-control-missing says why)."""
-    if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
+    if any(has_working_relay_check(view, name, empty) is not False for name in (RELAY, RECIPIENT)):
         return "is an open relay"
     return ("is configured as an open relay (smtpd refuses to start it this way: "
             "see relay-control-missing)")
@@ -64,7 +65,7 @@ def _permit_finding(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> 
     setting = result.setting
     why = f"reaches {result.decided_by} before any relay check"
     why = f"{result.parameter}={setting.value.strip() if setting else ''} ({where(setting, view)}) {why}"
-    finding = service_finding(rule, scope, view, setting, why=why, what=_what(view))
+    finding = service_finding(rule, scope, view, setting, why=why, what=_what(view, scope.undefined_is_empty))
     in_service = setting is not None and setting.source.kind == "master"
     if in_service:
         line = f"  -o {RELAY}={SAFE_RELAY.replace(' ', '')}"

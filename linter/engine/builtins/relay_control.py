@@ -24,7 +24,8 @@ SAFE_RELAY = "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destin
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
-        if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
+        if any(has_working_relay_check(view, name, scope.undefined_is_empty) is not False
+               for name in (RELAY, RECIPIENT)):
             continue
         relay, recipient = view.setting(RELAY), view.setting(RECIPIENT)
         detail = f"neither {_shown(relay, RELAY, view)} nor {_shown(recipient, RECIPIENT, view)}"

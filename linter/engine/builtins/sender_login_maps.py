@@ -17,7 +17,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         maps = view.setting(MAPS)
         if maps is not None and (not maps.known or maps.value.strip()):
             continue
-        found = mentions(view, LOGIN_MISMATCH)
+        found = mentions(view, LOGIN_MISMATCH, undefined_empty=scope.undefined_is_empty)
         if not found:
             continue
         parameter, setting = found[0]
