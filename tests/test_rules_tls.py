@@ -219,3 +219,18 @@ def test_no_tls_rule_fires_on_template_values():
         for finding in lint_pair(_corpus_pair(directory.name, main, master)):
             if finding.rule in TLS_RULES:
                 assert not has_placeholder(finding.message), finding.message
+
+
+@pytest.mark.parametrize("rule, case, cited", [
+    ("submission-tls-not-required", "fires-use-tls", "smtpd_use_tls=yes, inherited from main.cf:3"),
+    ("tls-cert-missing", "fires-obsolete", "smtpd_use_tls=yes, inherited from main.cf:2"),
+    ("mx-tls-required", "fires-postscreen", "smtpd_enforce_tls=yes, inherited from main.cf:4"),
+])
+def test_obsolete_tls_switch_that_decides_is_named(rule, case, cited):
+    """With smtpd_tls_security_level empty, smtpd reads the obsolete
+    switches: the message names that setting, not the empty level."""
+    [found] = findings(fixture(rule, case), rule)
+    assert f"{cited}, obsolete: smtpd_tls_security_level is empty, so smtpd consults it" \
+        in found.message
+    assert found.parameter == cited.split("=")[0]
+    assert "smtpd_tls_security_level=," not in found.message

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.builtins.tls_mode import (
+    cause_origin,
     default_unknown,
     describe,
     is_loopback,
@@ -34,7 +35,8 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             continue
         detail = ("runs implicit TLS (wrappermode)" if view.tls == "wrapper"
                   else "requires STARTTLS")
-        finding = service_finding(rule, scope, view, cause, detail=detail)
+        finding = service_finding(rule, scope, view, cause, detail=detail,
+                                  origin=cause_origin(view, cause))
         yield dataclasses.replace(finding, fix=_fix(scope, view, cause))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.builtins.tls_mode import default_unknown, templated, tls_cause
+from linter.engine.builtins.tls_mode import cause_origin, default_unknown, templated, tls_cause
 from linter.engine.findings import Finding
 from linter.engine.run import Scope, service_finding
 
@@ -31,5 +31,6 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         if any(s is None or not s.known or s.value.strip() or default_unknown(scope.config, s)
                for s in settings):
             continue
-        yield service_finding(rule, scope, view, tls_cause(view),
-                              consequence=CONSEQUENCE[view.tls])
+        cause = tls_cause(view)
+        yield service_finding(rule, scope, view, cause, consequence=CONSEQUENCE[view.tls],
+                              origin=cause_origin(view, cause))
