@@ -64,9 +64,12 @@ def test_any_list_that_rejects_unauthenticated_clients_enforces_auth(tmp_path, o
 def test_sasl_auth_before_tls_on_port_25_points_at_main_cf():
     [finding] = findings("sasl-auth-before-tls", "fires")
     assert finding.message == (
-        "smtp (master.cf:1) accepts AUTH before TLS: smtpd_tls_auth_only=no, the Postfix "
-        "default; TLS is optional and smtpd_sasl_security_options=noanonymous allows "
-        "plaintext passwords")
+        "smtpd_tls_auth_only=no (the Postfix default) lets plaintext passwords through "
+        "before STARTTLS on smtp (master.cf:1, TLS optional, "
+        "smtpd_sasl_security_options=noanonymous)")
+    assert (finding.path.rsplit("/", 1)[-1], finding.line, finding.service) == ("main.cf", 1, None)
+    assert finding.parameter == "smtpd_tls_auth_only"
+    assert [(r.label, r.line) for r in finding.related] == [("smtp/inet", 1)]
     assert finding.fix.lines == ("smtpd_tls_auth_only = yes",)
     assert finding.fix.edits[0].service is None
 
@@ -80,8 +83,10 @@ def test_sasl_auth_before_tls_from_an_override_is_located_at_the_override():
 
 def test_mx_sasl_enabled_moves_the_switch_to_the_submission_service():
     [finding] = findings("mx-sasl-enabled", "fires")
-    assert finding.message == ("smtp (master.cf:1) offers SMTP AUTH on port 25: "
-                               "smtpd_sasl_auth_enable=yes, inherited from main.cf:3")
+    assert finding.message == ("smtpd_sasl_auth_enable=yes (main.cf:3) turns on SMTP AUTH on "
+                               "port 25, where mail servers never log in: smtp (master.cf:1)")
+    assert (finding.line, finding.service, finding.parameter) == (
+        3, None, "smtpd_sasl_auth_enable")
     assert finding.severity == "warning"
     assert [(e.action, e.path.rsplit("/", 1)[-1], e.service) for e in finding.fix.edits] == [
         ("remove", "main.cf", None), ("set", "master.cf", "submission/inet")]
@@ -140,14 +145,16 @@ def test_unauthenticated_only_mismatch_check_does_not_stop_logged_in_users(tmp_p
         "sender-login-mismatch-not-enforced"]
 
 
-def test_sender_login_maps_missing_is_located_at_the_override():
+def test_sender_login_maps_missing_is_located_where_the_maps_belong():
+    """The maps are empty by default: the fix is one main.cf line, so the
+    finding is in main.cf, with the service that uses the check related."""
     [finding] = findings("sender-login-maps-missing", "fires")
-    assert (finding.line, finding.column) == (5, 6)
+    assert (finding.path.rsplit("/", 1)[-1], finding.line) == ("main.cf", 1)
     assert finding.message == (
-        "submission (master.cf:1) checks sender logins against nothing: "
-        "smtpd_sender_restrictions uses reject_sender_login_mismatch (set by -o at "
-        "master.cf:5) but smtpd_sender_login_maps is empty (the Postfix default), so the "
-        "check never rejects")
+        "smtpd_sender_login_maps is empty (the Postfix default), so the sender login checks "
+        "never reject on submission (master.cf:1, smtpd_sender_restrictions uses "
+        "reject_sender_login_mismatch (set by -o at master.cf:5))")
+    assert [r.label for r in finding.related] == ["submission/inet"]
 
 
 def test_without_main_cf_nothing_is_assumed(tmp_path):
@@ -172,7 +179,8 @@ def corpus_findings(name: str) -> dict[str, set[str]]:
     """rule id -> names of the services it fired on."""
     found: dict[str, set[str]] = {}
     for finding in lint_pair(corpus_pair(name), RULES):
-        found.setdefault(finding.rule, set()).add((finding.service or "").split("/")[0])
+        keys = [finding.service] if finding.service else [r.label for r in finding.related]
+        found.setdefault(finding.rule, set()).update(key.split("/")[0] for key in keys or [""])
     return found
 
 

@@ -48,7 +48,8 @@ def main() -> int:
         pair = f"{describe(paths.main, root)} + {describe(paths.master, root)}"
         for finding in lint_pair(paths, rules):
             where = f"{os.path.basename(finding.path)}:{finding.line}"
-            print(f"{pair}\t{finding.rule}\t{where}\t{finding.service or '-'}\t"
+            services = finding.service or ",".join(r.label for r in finding.related) or "-"
+            print(f"{pair}\t{finding.rule}\t{where}\t{services}\t"
                   f"{finding.parameter or '-'}\t{finding.message}")
     return 0
 

@@ -173,11 +173,20 @@ def report(rule: Rule, scope: Scope, problems: Iterable[Problem]) -> Iterator[Fi
             continue
         if _entry_suppressed(scope, rule, problem.view):
             continue
+        used = _message_fields(rule.cause_message)
         key = (problem.cause.name, problem.cause.source, problem.cause.value, fix,
-               tuple(sorted(problem.fields.items())))
+               tuple(sorted((k, v) for k, v in problem.fields.items() if k in used)))
         groups.setdefault(key, []).append((problem, fix))
     for members in groups.values():
         yield cause_finding(rule, scope, members)
+
+
+def _message_fields(template: str) -> frozenset[str]:
+    """The {fields} a message template reads: what differs in others goes
+    into each service's detail, not into a second finding."""
+    import string
+
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def _shared_cause(rule: Rule, scope: Scope, problem: Problem, fix: Fix | None) -> bool:
@@ -237,6 +246,8 @@ def cause_where(setting: Setting) -> str:
         if setting.raw.strip() != setting.value.strip():
             text += f", written as {quote(setting.raw.strip())}"
         return text
+    if setting.raw.strip() != setting.value.strip() and "level {" not in setting.raw:
+        return f"the Postfix default, {quote(setting.raw.strip())}"
     return "the Postfix default"
 
 

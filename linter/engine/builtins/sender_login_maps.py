@@ -7,12 +7,13 @@ from collections.abc import Iterator
 
 from linter.engine.findings import Finding
 from linter.engine.restrictions import LOGIN_MISMATCH, mentions, split
-from linter.engine.run import Scope, origin, service_finding
+from linter.engine.run import Problem, Scope, origin, report
 
 MAPS = "smtpd_sender_login_maps"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
         maps = view.setting(MAPS)
         if maps is not None and (not maps.known or maps.value.strip()):
@@ -23,6 +24,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         parameter, setting = found[0]
         used = next(word.lower() for word in split(setting.value)
                     if word.lower() in LOGIN_MISMATCH)
-        detail = (f"{parameter} uses {used} ({origin(setting)}) but "
-                  f"{MAPS} is empty ({origin(maps)})")
-        yield service_finding(rule, scope, view, setting, detail=detail)
+        uses = f"{parameter} uses {used} ({origin(setting)})"
+        detail = f"{uses} but {MAPS} is empty ({origin(maps)})"
+        problems.append(Problem(view, maps, {"detail": detail}, detail=uses))
+    return report(rule, scope, problems)

@@ -38,10 +38,14 @@ def cause_origin(view: ServiceView, cause: Setting | None) -> str:
     """run.origin, plus why an obsolete setting decides."""
     from linter.engine.run import origin
 
-    where = origin(cause)
+    return origin(cause) + obsolete_note(cause)
+
+
+def obsolete_note(cause: Setting | None) -> str:
+    """Why an obsolete TLS switch decides ("" for any other setting)."""
     if cause is not None and cause.name in OBSOLETE:
-        where += ", obsolete: smtpd_tls_security_level is empty, so smtpd consults it"
-    return where
+        return ", obsolete: smtpd_tls_security_level is empty, so smtpd consults it"
+    return ""
 
 
 def describe(setting: Setting | None) -> str:
