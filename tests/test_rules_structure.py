@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import corpus_dir, requires_corpus
+from conftest import corpus_dir, requires_corpus, requires_postconf
 
 from linter.engine.rules import builtin_rules
 from linter.engine.run import run_rules
@@ -159,13 +159,91 @@ def test_duplicates_in_template_branches_are_not_judged():
     main = "{% if a %}\nrelayhost = [a]\n{% else %}\nrelayhost = [b]\n{% endif %}\n" \
            "mydomain = x\nmydomain = y\n"
     [finding] = lint(main, None, "duplicate-parameter")
-    assert finding.line == 7 and "overrides main.cf:6" in finding.message
+    assert finding.line == 7 and "wins over main.cf:6" in finding.message
 
 
 def test_duplicate_service_submission_and_587():
     master = SMTP + "submission inet n - y - - smtpd\n587 inet n - y - - smtpd\n"
     [finding] = lint("", master, "duplicate-service")
-    assert (finding.line, finding.service) == (3, "587/inet")
+    assert (finding.line, finding.service, finding.severity) == (3, "587/inet", "error")
+    assert [(r.line, r.label) for r in finding.related] == [(2, "earlier submission/inet")]
+
+
+def test_a_block_pasted_twice_is_one_finding():
+    block = SMTP + "".join(f"svc{i} unix n - y - - pipe\n  flags=R argv=/bin/true\n"
+                           for i in range(22))
+    [finding] = lint("", block + block, "duplicate-service")
+    assert finding.severity == "warning" and finding.line == 46
+    assert finding.message == (
+        "master.cf:46-90 repeats the 23 entries of master.cf:1-45 (smtp/inet, svc0/unix, "
+        "svc1/unix, svc2/unix, ...): master uses only the later entries and ignores the "
+        "earlier block")
+    assert len(finding.related) == 23
+
+
+def test_duplicate_parameter_says_whether_the_values_differ():
+    [same] = lint("mydomain = example.org\nmydomain = example.org\n", None,
+                  "duplicate-parameter")
+    assert (same.severity, same.fix.safety, same.parameter) == ("info", "safe", "mydomain")
+    assert "a harmless duplicate" in same.message
+    [different] = lint("relayhost = [a]\nrelayhost = [b]\n", None, "duplicate-parameter")
+    assert (different.severity, different.fix.safety) == ("warning", "unsafe")
+    assert different.message == (
+        "relayhost is set twice with different values: main.cf:2 (relayhost = [b]) wins over "
+        "main.cf:1 (relayhost = [a]), which Postfix ignores (postconf: overriding earlier "
+        "entry)")
+
+
+@requires_postconf
+@pytest.mark.parametrize("text, warns", [
+    ("relayhost = [a]\nrelayhost = [b]\n", True),
+    ("relayhost = [a]\nrelayhost = [a]\n", False),
+])
+def test_postconf_warns_only_when_the_values_differ(tmp_path, text, warns):
+    import os
+    import shutil
+    import subprocess
+
+    (tmp_path / "main.cf").write_text(text)
+    (tmp_path / "master.cf").write_text("")
+    old = os.path.getmtime(tmp_path / "main.cf") - 10
+    os.utime(tmp_path / "main.cf", (old, old))
+    postconf = shutil.which("postconf") or "/usr/sbin/postconf"
+    result = subprocess.run([postconf, "-c", str(tmp_path), "-n"], capture_output=True,
+                            text=True, check=False)
+    assert ("overriding earlier entry" in result.stderr) is warns
+    assert bool(lint(text, None, "duplicate-parameter")[0].severity == "warning") is warns
+
+
+def test_obsolete_dh1024_is_info_in_postconf_words():
+    [finding] = lint("smtpd_tls_dh1024_param_file = /etc/postfix/dh2048.pem\n", None,
+                     "obsolete-parameter")
+    assert finding.severity == "info" and finding.parameter == "smtpd_tls_dh1024_param_file"
+    assert "is not obsolete (Postfix 3.7 still uses it)" in finding.message
+    assert lint("smtpd_tls_dh1024_param_file = auto\n", None, "obsolete-parameter") == []
+
+
+@requires_postconf
+def test_obsolete_table_names_only_what_postfix_knows_or_used_to():
+    """Every table entry is a parameter postconf -d knows, or one that the
+    installed postconf(5) still documents (renamed or no longer used)."""
+    import gzip
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from linter.engine.builtins.obsolete_parameter import obsolete_table
+
+    postconf = shutil.which("postconf") or "/usr/sbin/postconf"
+    known = {line.split("=")[0].strip() for line in subprocess.run(
+        [postconf, "-d"], capture_output=True, text=True, check=True).stdout.splitlines()}
+    page = Path("/usr/share/man/man5/postconf.5.gz")
+    documented = set(re.findall(r"^\.SH (\S+) \(default", gzip.decompress(
+        page.read_bytes()).decode(errors="replace"), re.M)) if page.exists() else set()
+    assert documented or not known, "postconf(5) is not installed"
+    assert set(obsolete_table()) - known - documented == set()
+    assert {"smtpd_tls_cipherlist", "fallback_relay"} <= documented - known
 
 
 # -- the shared corpus ---------------------------------------------------------

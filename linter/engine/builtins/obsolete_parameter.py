@@ -7,8 +7,9 @@ setting that wins when set, e.g. smtpd_enforce_tls=yes over
 smtpd_use_tls=yes), ``since`` (the first Postfix version where the name is
 obsolete or ignored) and ``advice`` (what to do, when there is no simple
 replacement), ``copy_value`` (a rename: the replacement takes the same
-value), ``ok_values`` (values that are fine) and ``status`` (wording other
-than "is obsolete").
+value), ``ok_values`` (values that are fine), ``status`` (wording other
+than "is obsolete": what postconf(5) says) and ``severity`` (when it is
+not the rule's: info for a parameter Postfix still uses).
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ def check(rule, scope) -> Iterator[Finding]:
                 advice = _advice(param.name, applies, config.context)
                 fix_lines = tuple(f"{n} = {v}" for n, v in advice.sets)
                 yield Finding(
-                    rule=rule.id, severity=rule.severity, path=scope.main_path,
-                    line=param.line, column=param.column,
+                    rule=rule.id, severity=applies[param.name].get("severity", rule.severity),
+                    path=scope.main_path, line=param.line, column=param.column,
+                    parameter=param.name,
                     message=f"{param.name} = {param.raw} ({at(scope.main_path, param.line)}) "
                             f"{advice.text}",
                     fix=_fix(advice, fix_lines, scope.main_path, param.name, None),
@@ -74,8 +76,9 @@ def check(rule, scope) -> Iterator[Finding]:
                 advice = _advice(override.name, applies, view.context)
                 fix_lines = tuple(f"  -o {n}={v}" for n, v in advice.sets)
                 yield Finding(
-                    rule=rule.id, severity=rule.severity, path=scope.master_path,
-                    line=override.line, column=override.column,
+                    rule=rule.id, severity=applies[override.name].get("severity", rule.severity),
+                    path=scope.master_path, line=override.line, column=override.column,
+                    parameter=override.name,
                     message=f"{view.label}: -o {override.name}={override.raw} "
                             f"{advice.text}",
                     service=view.service.key,
