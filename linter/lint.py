@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from linter.engine import suppress
 from linter.engine.findings import Finding
 from linter.engine.rules import Rule, builtin_rules
-from linter.engine.run import run_rules
+from linter.engine.run import notes, run_rules
 from linter.postfix.load import ConfigPaths, load_configuration
 from linter.postfix.params import DEFAULT_VERSION
 
@@ -23,6 +23,8 @@ from linter.postfix.params import DEFAULT_VERSION
 class LintResult:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    # report.Notification, level "note": what rules could not judge, and why.
+    notifications: list = field(default_factory=list)
 
 
 def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
@@ -32,8 +34,15 @@ def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
 
 def lint_pair(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
               version: str = DEFAULT_VERSION) -> list[Finding]:
+    return lint_pair_with_notes(paths, rules, version)[0]
+
+
+def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
+                         version: str = DEFAULT_VERSION) -> tuple[list[Finding], list]:
+    """Findings and the run's notes (report.Notification) for one pair."""
     config = load_configuration(paths, version)
-    return lint_configuration(config, builtin_rules() if rules is None else rules)
+    rules = list(builtin_rules() if rules is None else rules)
+    return lint_configuration(config, rules), notes(config, rules)
 
 
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
@@ -43,7 +52,9 @@ def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
     findings: set[Finding] = set()
     for paths in configurations:
         try:
-            findings.update(lint_pair(paths, rules, version))
+            found, pair_notes = lint_pair_with_notes(paths, rules, version)
+            findings.update(found)
+            result.notifications.extend(pair_notes)
         except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on
             where = " + ".join(path for path in (paths.main, paths.master) if path)
             result.internal_errors.append(f"{where}: internal error: "

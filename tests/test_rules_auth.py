@@ -306,3 +306,24 @@ def test_sender_login_check_in_a_class_behind_permit_names_the_class():
         "puts permit_sasl_authenticated before reject_sender_login_mismatch, so the check "
         "never applies to a logged-in client; through restriction class sender_checks="
         "permit_sasl_authenticated, reject_sender_login_mismatch (main.cf:4)")
+
+
+def test_a_lone_master_cf_says_once_which_rules_could_not_judge(tmp_path):
+    from linter.engine.rules import builtin_rules
+    from linter.lint import lint_all
+
+    (tmp_path / "master.cf").write_text("smtp inet n - y - - smtpd\n"
+                                        "submission inet n - y - - smtpd\n")
+    result = lint_all([ConfigPaths(None, str(tmp_path / "master.cf"))], list(builtin_rules()))
+    [note] = result.notifications
+    assert (note.level, note.path) == ("note", str(tmp_path / "master.cf"))
+    assert note.message.startswith("master.cf has no main.cf beside it, so what main.cf "
+                                   "sets (or a deployment writes with postconf) is unknown; "
+                                   "9 rules could not judge: mx-sasl-enabled, open-relay,")
+    assert "judged only what master.cf itself sets: mx-tls-required," in note.message
+    (tmp_path / "main.cf").write_text("compatibility_level = 3.6\n")
+    paths = ConfigPaths(str(tmp_path / "main.cf"), str(tmp_path / "master.cf"))
+    assert lint_all([paths], list(builtin_rules())).notifications == []
+    only_main_cf_free = [rule for rule in builtin_rules() if rule.id == "parse-error"]
+    assert lint_all([ConfigPaths(None, str(tmp_path / "master.cf"))],
+                    only_main_cf_free).notifications == []

@@ -106,6 +106,29 @@ def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
 
 
+def notes(config: Configuration, rules: Iterable[Rule]) -> list:
+    """What the run could not judge, as summary notes (report.Notification,
+    level "note"): with no main.cf, one note for the master.cf that names
+    the rules that could not judge and those that judged only -o values."""
+    from linter.report import Notification
+
+    if config.main is not None or config.master is None:
+        return []
+    rules = list(rules)
+    skipped = sorted(rule.id for rule in rules if rule.needs_main_cf)
+    partial = sorted(rule.id for rule in rules if rule.partial_without_main_cf)
+    if not skipped and not partial:
+        return []
+    path = config.master.path
+    text = (f"{_basename(path)} has no main.cf beside it, so what main.cf sets (or a "
+            "deployment writes with postconf) is unknown")
+    if skipped:
+        text += f"; {len(skipped)} rules could not judge: {', '.join(skipped)}"
+    if partial:
+        text += f"; judged only what master.cf itself sets: {', '.join(partial)}"
+    return [Notification(text, path, level="note")]
+
+
 def services_in_scope(config: Configuration, applies_to: dict) -> list[ServiceView]:
     roles = applies_to.get("roles")
     if roles is None:
