@@ -137,3 +137,35 @@ def test_corpus_one_finding_per_cause(name, rule, parameter, services):
     [finding] = found
     assert finding.path.endswith("main.cf") and finding.service is None
     assert [r.label for r in finding.related] == services
+
+
+MESSAGE_LIMIT = 340
+
+
+def test_messages_are_one_readable_line():
+    """Every message on every fixture: one line, a long value quoted once
+    and shortened (run.quote), well under the old ~400 characters."""
+    checked = 0
+    for directory in sorted((FIXTURES / "rules").glob("*/fires*")):
+        for finding in lint_pair(pair_for(str(directory))):
+            checked += 1
+            assert "\n" not in finding.message
+            assert len(finding.message) <= MESSAGE_LIMIT, (directory.name, finding.message)
+    assert checked > 100
+
+
+def test_a_long_value_is_quoted_once_and_shortened(tmp_path):
+    ciphers = ":".join(f"ECDHE-RSA-SUITE{i}-SHA384" for i in range(30)) + ":RC4"
+    (tmp_path / "main.cf").write_text(
+        "compatibility_level = 3.6\nsmtpd_tls_chain_files = /k.pem, /c.pem\n"
+        f"smtpd_tls_security_level = may\ntls_medium_cipherlist = {ciphers}\n")
+    (tmp_path / "master.cf").write_text(
+        "smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n"
+        "  -o smtpd_tls_security_level=encrypt\nsubmissions inet n - y - - smtpd\n"
+        "  -o smtpd_tls_wrappermode=yes\n")
+    [finding] = [f for f in lint_pair(pair_for(str(tmp_path))) if f.rule == "tls-weak-ciphers"]
+    assert len(ciphers) > 700
+    assert finding.message.count("ECDHE-RSA-SUITE0-SHA384") == 1
+    assert len(finding.message) < 250
+    assert [r.label for r in finding.related] == ["smtp/inet", "submission/inet",
+                                                  "submissions/inet"]

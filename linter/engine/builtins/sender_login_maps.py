@@ -24,7 +24,6 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         parameter, setting = found[0]
         used = next(word.lower() for word in split(setting.value)
                     if word.lower() in LOGIN_MISMATCH)
-        uses = f"{parameter} uses {used} ({origin(setting)})"
-        detail = f"{uses} but {MAPS} is empty ({origin(maps)})"
-        problems.append(Problem(view, maps, {"detail": detail}, detail=uses))
+        detail = f"{parameter} uses {used} ({origin(setting)}) but {MAPS} is empty ({origin(maps)})"
+        problems.append(Problem(view, maps, {"detail": detail}, detail=f"{parameter}: {used}"))
     return report(rule, scope, problems)

@@ -28,7 +28,7 @@ from linter.engine.restrictions import (
     step_outcome,
     where,
 )
-from linter.engine.run import Scope, is_yes, service_finding
+from linter.engine.run import Scope, is_yes, quote, service_finding
 from linter.postfix.resolve import ServiceView
 
 AUTHENTICATED = Client(authenticated=True, in_mynetworks=False, local_recipient=False)
@@ -52,13 +52,13 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             setting = view.setting(name)
             first = next(step.name for step in lists[name] or []
                          if step.name in AUTHENTICATED_MISMATCH)
-            value = setting.value.strip() if setting else ""
+            value = quote(setting.value) if setting else ""
             detail = (f"{name}={value} ({where(setting, view)}) puts "
-                      f"{states[name][len('after '):]} before {first}, so the check never "
-                      "applies to a logged-in client")
+                      f"{states[name][len('after '):]} before {first}, which logged-in clients "
+                      "never reach")
         else:
             setting = view.setting(SENDER)
-            value = setting.value.strip() if setting else ""
+            value = quote(setting.value) if setting else ""
             detail = ("no restriction list in force uses reject_sender_login_mismatch "
                       f"({SENDER}={value}, {where(setting, view)})")
         detail += _through_classes(view, setting, empty)
@@ -70,9 +70,9 @@ def _through_classes(view: ServiceView, setting, empty: bool) -> str:
     """Which restriction classes the list runs, and where they are defined."""
     classes = restriction_classes(view) or {}
     named = [step.name for step in list_steps(setting, empty) or () if step.name in classes]
-    shown = [f"{name}={classes[name].value.strip()} ({classes[name].source.label})"
+    shown = [f"{name}={quote(classes[name].value)} ({classes[name].source.label})"
              for name in dict.fromkeys(named) if classes[name] is not None]
-    return f"; through restriction class {', '.join(shown)}" if shown else ""
+    return f"; restriction class {', '.join(shown)}" if shown else ""
 
 
 def _class_reachable_by_lookup(view: ServiceView, lists: dict[str, list[Step] | None],

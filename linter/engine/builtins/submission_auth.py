@@ -31,10 +31,9 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         if verdict.outcome != "accept" or not _starts(view, scope.undefined_is_empty):
             continue
         parameter = _culprit(view, verdict)
-        why = ("only stops mail to other domains, so a client that has not "
-               "authenticated can still send to local addresses"
+        why = ("stops only mail to other domains"
                if has_working_relay_check(view, parameter, scope.undefined_is_empty)
-               else "never rejects a client that has not authenticated")
+               else "rejects no client that has not logged in")
         setting = view.setting(parameter)
         yield service_finding(rule, scope, view, setting, why=why, origin=where(setting, view))
 
