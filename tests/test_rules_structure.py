@@ -444,3 +444,16 @@ def test_corpus_smacz42_verbose_listener_is_no_stand_in():
     found = corpus_pair("smacz42-ansible-role-postfix-server", "main.cf.j2", "master.cf.j2")
     [finding] = ids(found, "submissions-service-missing")
     assert finding.severity == "warning"
+
+
+@pytest.mark.parametrize("main, replacement", [
+    ("smtpd_use_tls = yes\nsmtpd_enforce_tls = yes\n", ["encrypt", "encrypt"]),
+    ("smtpd_use_tls = yes\nsmtpd_enforce_tls = no\n", ["may", "may"]),
+    ("smtpd_use_tls = no\nsmtpd_enforce_tls = yes\n", ["encrypt", "encrypt"]),
+    ("smtpd_enforce_tls = no\n", ["none"]),
+])
+def test_obsolete_tls_switches_map_to_the_level_smtpd_derives(main, replacement):
+    """smtpd: enforce_tls=yes requires TLS whatever use_tls says; with
+    enforce_tls=no, use_tls decides (used to say "may" for enforce=yes)."""
+    found = lint(main, None, "obsolete-parameter")
+    assert [f.fix.edits[-1].value for f in found] == replacement

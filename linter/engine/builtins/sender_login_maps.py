@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.engine.findings import Finding
-from linter.engine.restrictions import LOGIN_MISMATCH, mentions, split
+from linter.engine.restrictions import LOGIN_MISMATCH, mentions, restriction_classes, split
 from linter.engine.run import Problem, Scope, origin, report
 
 MAPS = "smtpd_sender_login_maps"
@@ -24,6 +24,8 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         parameter, setting = found[0]
         used = next(word.lower() for word in split(setting.value)
                     if word.lower() in LOGIN_MISMATCH)
+        if parameter in (restriction_classes(view) or {}):
+            parameter = f"restriction class {parameter}"
         detail = f"{parameter} uses {used} ({origin(setting)}) but {MAPS} is empty ({origin(maps)})"
         problems.append(Problem(view, maps, {"detail": detail}, detail=f"{parameter}: {used}"))
     return report(rule, scope, problems)

@@ -72,10 +72,11 @@ def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Prob
             continue
         if name == "smtpd_tls_key_file" and setting.source.kind == "default":
             continue  # its default follows smtpd_tls_cert_file
+        if setting.source.kind != "master" and not _chain_everywhere(scope):
+            continue  # main.cf's certificate is in force for another TLS service
         reason = (f"smtpd_tls_chain_files={quote(chain.value)} is set, and then "
                   "smtpd ignores the legacy certificate parameters")
-        yield _finding(rule, scope, view, setting, reason,
-                       removable=setting.source.kind == "master" or _chain_everywhere(scope))
+        yield _finding(rule, scope, view, setting, reason)
 
 
 def _chain_everywhere(scope: Scope) -> bool:
@@ -103,12 +104,8 @@ def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Proble
         yield _finding(rule, scope, view, setting, reason)
 
 
-def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: str,
-             removable: bool = True) -> Problem:
-    if not removable:
-        fix = Fix(f"Remove {setting.name} from main.cf ({setting.source.label}) once no "
-                  "service empties smtpd_tls_chain_files")
-    elif setting.source.kind == "master":
+def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: str) -> Problem:
+    if setting.source.kind == "master":
         fix = Fix(f"Remove -o {setting.name}={setting.raw.strip()} from {view.label}",
                   (), (Edit("remove", scope.master_path, setting.name,
                             service=view.service.key),))
