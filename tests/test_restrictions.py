@@ -119,3 +119,13 @@ def test_undefined_reference_is_empty_when_every_definition_is_in_view():
     assert evaluate(config, STRANGER_LOCAL).outcome == "unknown"
     assert evaluate(config, STRANGER_REMOTE, undefined_empty=True).outcome == "accept"
     assert has_working_relay_check(config, "smtpd_relay_restrictions", True) is False
+
+
+def test_a_class_naming_itself_terminates():
+    from linter.engine.restrictions import expanded_steps
+
+    config = context("smtpd_restriction_classes = loop\nloop = loop, reject\n"
+                     "smtpd_client_restrictions = loop\n")
+    assert [s.name for s in expanded_steps(config, "smtpd_client_restrictions")] == [
+        "loop", "reject"]
+    assert evaluate(config, STRANGER_LOCAL).outcome == "unknown"
