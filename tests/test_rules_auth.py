@@ -316,7 +316,7 @@ def test_a_lone_master_cf_says_once_which_rules_could_not_judge(tmp_path):
     result = lint_all([ConfigPaths(None, str(tmp_path / "master.cf"))], list(builtin_rules()))
     [note] = result.notifications
     assert (note.level, note.path) == ("note", str(tmp_path / "master.cf"))
-    assert note.message.startswith("master.cf has no main.cf beside it, so what main.cf "
+    assert note.message.startswith("no main.cf beside this master.cf, so what main.cf "
                                    "sets (or a deployment writes with postconf) is unknown; "
                                    "9 rules could not judge: mx-sasl-enabled, open-relay,")
     assert "judged only what master.cf itself sets: mx-tls-required," in note.message
@@ -326,3 +326,13 @@ def test_a_lone_master_cf_says_once_which_rules_could_not_judge(tmp_path):
     only_main_cf_free = [rule for rule in builtin_rules() if rule.id == "parse-error"]
     assert lint_all([ConfigPaths(None, str(tmp_path / "master.cf"))],
                     only_main_cf_free).notifications == []
+
+
+def test_the_lint_command_shows_the_note_once(tmp_path):
+    from lint_helpers import lint, project
+
+    root = project(tmp_path, isolate=False)
+    (root / "master.cf").write_text("smtp inet n - y - - smtpd\n")
+    result = lint(root, "-f", "json", ".")
+    notes = [n for n in result.json()["notifications"] if n["level"] == "note"]
+    assert len(notes) == 1 and "9 rules could not judge" in notes[0]["message"]

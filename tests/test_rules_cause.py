@@ -143,8 +143,8 @@ MESSAGE_LIMIT = 340
 
 
 def test_messages_are_one_readable_line():
-    """Every message on every fixture: one line, a long value quoted once
-    and shortened (run.quote), well under the old ~400 characters."""
+    """Every message on every fixture: one line, well under the old ~400
+    characters (a long value is quoted once; text output shortens it)."""
     checked = 0
     for directory in sorted((FIXTURES / "rules").glob("*/fires*")):
         for finding in lint_pair(pair_for(str(directory))):
@@ -165,7 +165,7 @@ def test_a_long_value_is_quoted_once_and_shortened(tmp_path):
         "  -o smtpd_tls_wrappermode=yes\n")
     [finding] = [f for f in lint_pair(pair_for(str(tmp_path))) if f.rule == "tls-weak-ciphers"]
     assert len(ciphers) > 700
-    assert finding.message.count("ECDHE-RSA-SUITE0-SHA384") == 1
-    assert len(finding.message) < 250
+    assert finding.message.count(ciphers) == 1     # once, not once per service
+    assert len(finding.message) < len(ciphers) + 150
     assert [r.label for r in finding.related] == ["smtp/inet", "submission/inet",
                                                   "submissions/inet"]

@@ -120,8 +120,8 @@ def notes(config: Configuration, rules: Iterable[Rule]) -> list:
     if not skipped and not partial:
         return []
     path = config.master.path
-    text = (f"{_basename(path)} has no main.cf beside it, so what main.cf sets (or a "
-            "deployment writes with postconf) is unknown")
+    text = ("no main.cf beside this master.cf, so what main.cf sets (or a deployment "
+            "writes with postconf) is unknown")
     if skipped:
         text += f"; {len(skipped)} rules could not judge: {', '.join(skipped)}"
     if partial:
@@ -274,15 +274,10 @@ def cause_where(setting: Setting) -> str:
     return "the Postfix default"
 
 
-QUOTE_LIMIT = 72
-
-
-def quote(value: str, limit: int = QUOTE_LIMIT) -> str:
-    """A value as a message shows it: whole when short, else its start."""
-    value = " ".join(value.split())
-    if len(value) <= limit:
-        return value
-    return value[:limit - 3].rstrip(" ,:") + "..."
+def quote(value: str) -> str:
+    """A value as a message quotes it: on one line, blanks collapsed. It is
+    quoted whole (machine formats keep it); the text renderer shortens it."""
+    return " ".join(value.split())
 
 
 def _basename(path: str) -> str:
