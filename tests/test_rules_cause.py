@@ -117,9 +117,9 @@ def test_other_rules_with_one_cause(rule, case, services):
 # relay-control-missing in iredmail and mktsnix (3 -> 1); mx-sasl-enabled in
 # mailad, whose master.cf has two smtp entries. All the same real problems.
 
-from conftest import corpus_dir, requires_corpus  # noqa: E402
+from conftest import corpus_dir, requires_corpus
 
-from linter.postfix.load import ConfigPaths  # noqa: E402
+from linter.postfix.load import ConfigPaths
 
 
 @requires_corpus

@@ -240,7 +240,7 @@ def test_obsolete_table_names_only_what_postfix_knows_or_used_to():
         [postconf, "-d"], capture_output=True, text=True, check=True).stdout.splitlines()}
     page = Path("/usr/share/man/man5/postconf.5.gz")
     documented = set(re.findall(r"^\.SH (\S+) \(default", gzip.decompress(
-        page.read_bytes()).decode(errors="replace"), re.M)) if page.exists() else set()
+        page.read_bytes()).decode(errors="replace"), re.MULTILINE)) if page.exists() else set()
     assert documented or not known, "postconf(5) is not installed"
     assert set(obsolete_table()) - known - documented == set()
     assert {"smtpd_tls_cipherlist", "fallback_relay"} <= documented - known

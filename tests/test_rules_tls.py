@@ -114,7 +114,8 @@ def test_legacy_protocols_override_is_fixed_by_override():
 def test_legacy_protocols_before_3_6_use_the_old_default_and_syntax():
     found = findings(fixture("tls-legacy-protocols", "fires"), "tls-legacy-protocols", "3.5")
     submission = by_parameter(found)["smtpd_tls_mandatory_protocols"]
-    assert "smtpd_tls_mandatory_protocols=!SSLv2, !SSLv3 (the Postfix default)" in submission.message
+    assert "smtpd_tls_mandatory_protocols=!SSLv2, !SSLv3 (the Postfix default)" \
+        in submission.message
     assert submission.fix.lines == (
         "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1, !TLSv1.1",)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from linter.discover import sibling  # noqa: E402
-from linter.engine.rules import builtin_rules  # noqa: E402
-from linter.lint import lint_pair  # noqa: E402
+from linter.discover import sibling
+from linter.engine.rules import builtin_rules
+from linter.lint import lint_pair
 
 SKIP_SUFFIXES = (".yml", ".yaml", ".tsv", ".md")
 

@@ -15,7 +15,11 @@ from linter.engine.conditions import Subject, evaluate, referenced_parameters
 from linter.engine.findings import Edit, Finding, Fix, Related
 from linter.engine.rules import Rule
 from linter.postfix.resolve import (
-    Configuration, Context, ServiceView, Setting, parse_bool,
+    Configuration,
+    Context,
+    ServiceView,
+    Setting,
+    parse_bool,
 )
 
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 from linter.engine.builtins.tls_mode import (
     cause_origin,
-    obsolete_note,
     default_unknown,
     describe,
     is_loopback,
+    obsolete_note,
     templated,
     tls_cause,
 )

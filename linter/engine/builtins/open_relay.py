@@ -67,7 +67,8 @@ def _permit_problem(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> 
     result = _deciding(verdict)
     setting = result.setting
     why = f"reaches {result.decided_by} before any relay check"
-    why = f"{result.parameter}={quote(setting.value) if setting else ''} ({where(setting, view)}) {why}"
+    value = quote(setting.value) if setting else ""
+    why = f"{result.parameter}={value} ({where(setting, view)}) {why}"
     fields = {"why": why, "what": _what(view, scope.undefined_is_empty)}
     in_service = setting is not None and setting.source.kind == "master"
     if in_service:

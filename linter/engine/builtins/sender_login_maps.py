@@ -6,7 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.engine.findings import Finding
-from linter.engine.restrictions import LOGIN_MISMATCH, mentions, restriction_classes, split
+from linter.engine.restrictions import (
+    LOGIN_MISMATCH,
+    mentions,
+    restriction_classes,
+    split,
+)
 from linter.engine.run import Problem, Scope, origin, report
 
 MAPS = "smtpd_sender_login_maps"

@@ -75,7 +75,8 @@ def _list_problem(scope: Scope, view: ServiceView, grade: str) -> Problem | None
     if not added:
         return None
     labels = [LABELS[family] for family in added]
-    problem = "admits " + " and ".join(filter(None, [", ".join(labels[:-1]), labels[-1]])) + " suites"
+    named = " and ".join(filter(None, [", ".join(labels[:-1]), labels[-1]]))
+    problem = f"admits {named} suites"
     return Problem(view, cipherlist, {"problem": problem},
                    _exclusion_fix(scope, view, exclusions[0], added))
 
