@@ -7,6 +7,11 @@ from linter.engine.rules import Rule
 
 
 def applies_text(rule: Rule) -> str:
+    if "probe" in rule.applies_to:
+        return "live servers (smtplint probe), targets of role " + ", ".join(
+            rule.applies_to["probe"])
+    if "host" in rule.applies_to:
+        return "the mail host (smtplint audit): " + rule.applies_to["host"]
     if "roles" in rule.applies_to:
         return "smtpd services with role " + ", ".join(rule.applies_to["roles"])
     return rule.applies_to["file"]

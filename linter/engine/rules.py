@@ -38,6 +38,16 @@ class Rule:
     # repository (e.g. built by postconf at deploy time) they are unknown.
     needs_main_cf: bool = False
 
+    @property
+    def stage(self) -> str:
+        """Which command judges the rule: ``lint`` (files), ``host`` (what
+        only the mail host knows: smtplint audit) or ``probe`` (a live
+        server: smtplint probe and audit --probe)."""
+        for stage in ("probe", "host"):
+            if stage in self.applies_to:
+                return stage
+        return "lint"
+
     def in_profile(self, profile: str | None) -> bool:
         """Profiles nest: min < basic < safety < production."""
         if profile is None:

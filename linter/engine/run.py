@@ -82,6 +82,8 @@ class Scope:
 def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
+        if rule.stage != "lint":
+            continue  # judged by smtplint audit / probe (linter.audit), not from files
         if rule.needs_main_cf and config.main is None:
             continue  # what main.cf would set is unknown, not Postfix's default
         scope = Scope(config, services_in_scope(config, rule.applies_to))
