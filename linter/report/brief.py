@@ -12,5 +12,12 @@ if TYPE_CHECKING:
 
 
 def render(report: Report) -> str:
-    return "".join(f"{one_line(f.path)}:{f.line}:{f.column}: {one_line(f.rule)} "
+    return "".join(f"{_where(f)} {one_line(f.rule)} "
                    f"{one_line(f.message)}\n" for f in report.findings)
+
+
+def _where(finding) -> str:
+    """``path:line:col:``; a probed server (``submission://host:587``) has no lines."""
+    if finding.line < 1:
+        return f"{one_line(finding.path)}:"
+    return f"{one_line(finding.path)}:{finding.line}:{finding.column}:"
