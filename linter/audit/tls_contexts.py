@@ -15,7 +15,9 @@ import warnings
 X509_V_FLAG_NO_CHECK_TIME = 0x200000
 LEGACY_VERSIONS = {"TLSv1": "TLSv1", "TLSv1.1": "TLSv1_1"}
 # OpenSSL verify codes (x509_vfy.h) and what they mean for a server's chain.
-SELF_SIGNED_CODES = {18, 19}     # depth-zero self-signed; self-signed in chain
+# 18: the leaf itself is self-signed. 19 (a self-signed root in the chain
+# that is not a trust anchor) and 20 (no issuer known) are "untrusted".
+SELF_SIGNED_CODES = {18}
 EXPIRED_CODE = 10
 
 
