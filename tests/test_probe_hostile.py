@@ -128,3 +128,23 @@ a.close(); b.close()
 """
     result = python_limited(code, seconds=20, memory_mb=256)
     assert "stopped: banner has a line longer than 2048 bytes" in result.out, result.err[-2000:]
+
+
+def test_probe_sarif_is_valid_and_locates_the_target(cert_file):
+    """The target is the result's artifact URI, under the official schema."""
+    import sys
+
+    from test_report_sarif import official_schema
+
+    with FakeServer(Behaviour(accept_plain_mail=True), cert_file) as server:
+        result = run_limited([sys.executable, *PROBE, f"submission://127.0.0.1:{server.port}",
+                              "--ca-file", cert_file, "-f", "sarif"], seconds=20, memory_mb=512)
+    document = json.loads(result.out)
+    import jsonschema
+
+    schema = official_schema()
+    for validator in (jsonschema.Draft7Validator(schema), jsonschema.Draft4Validator(schema)):
+        assert list(validator.iter_errors(document)) == []
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for res in document["runs"][0]["results"] for loc in res["locations"]}
+    assert uris == {f"submission://127.0.0.1:{server.port}"}

@@ -18,6 +18,6 @@ def render(report: Report) -> str:
 
 def _where(finding) -> str:
     """``path:line:col:``; a probed server (``submission://host:587``) has no lines."""
-    if finding.line < 1:
+    if "://" in finding.path:
         return f"{one_line(finding.path)}:"
     return f"{one_line(finding.path)}:{finding.line}:{finding.column}:"

@@ -35,7 +35,7 @@ def _paint(word: str, color: bool) -> str:
 def finding_lines(finding: Finding, color: bool) -> list[str]:
     """The location line, then the fix's description and exact lines."""
     location = f"{one_line(finding.path)}:{finding.line}:{finding.column}:"
-    if finding.line < 1:  # a probed server (submission://host:587) has no lines
+    if "://" in finding.path:  # a probed server (submission://host:587) has no lines
         location = f"{one_line(finding.path)}:"
     head = f"{location} {_paint(finding.severity, color)} {one_line(finding.rule)}"
     lines = [f"{head} {one_line(finding.message)}"]
