@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from certs import make_ca, make_leaf  # noqa: E402
-from postfix_instance import PostfixInstance, available  # noqa: E402
+from certs import make_ca, make_leaf
+from postfix_instance import PostfixInstance, available
 
 EXTRA = 200
 FIRST_PORT = 20000

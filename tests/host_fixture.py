@@ -20,7 +20,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from certs import make_ca, make_leaf  # noqa: E402
+from certs import make_ca, make_leaf
 
 
 def materialize(fixture: Path, target: Path) -> dict:

@@ -43,7 +43,7 @@ class FakeServer:
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self) -> FakeServer:  # noqa: PYI034
         self._listener = socket.create_server((self.host, 0))
         self.port = self._listener.getsockname()[1]
         self._listener.settimeout(0.2)
@@ -81,7 +81,7 @@ class FakeServer:
         while not self._stop.is_set():
             try:
                 connection, _ = self._listener.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self._connections.append(connection)
             thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)

@@ -49,3 +49,69 @@ def test_listening_sockets_sees_a_real_listener():
 ])
 def test_model_version(mail_version, expected):
     assert model_version(mail_version)[0] == expected
+
+
+def test_targets_file_and_baseline_naming_a_target(tmp_path, monkeypatch):
+    """--targets-file reads one target a line; .smtplint-ignore may list a
+    target with a rule id, and the finding is then not reported."""
+    import io
+    import json
+
+    from linter.audit.probe_command import main
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    targets = tmp_path / "targets.txt"
+    targets.write_text(f"# closed ports\nsubmission://127.0.0.1:{port}\n\n"
+                       f"submissions://127.0.0.1:{port}\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    assert main(["--targets-file", str(targets), "-f", "json"]) == 1
+    paths = {f["path"] for f in json.loads(out.getvalue())["findings"]}
+    assert paths == {f"submission://127.0.0.1:{port}", f"submissions://127.0.0.1:{port}"}
+    (tmp_path / ".smtplint-ignore").write_text(
+        f"submission://127.0.0.1:{port} probe-unreachable\n")
+    out.truncate(0), out.seek(0)
+    assert main(["--targets-file", str(targets), "-f", "json"]) == 1
+    paths = {f["path"] for f in json.loads(out.getvalue())["findings"]}
+    assert paths == {f"submissions://127.0.0.1:{port}"}
+
+
+class _Terminal:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_only_on_a_terminal_and_not_in_ci():
+    from linter.audit.progress import Progress
+
+    for tty, environ, shown in ((True, {}, True), (False, {}, False), (True, {"CI": "true"}, False)):
+        stream = _Terminal(tty)
+        progress = Progress(stream, 3, environ)
+        for _ in range(3):
+            progress.step()
+        progress.close()
+        assert ("3/3" in stream.text) is shown
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6 in this Python")
+def test_listening_sockets_reads_tcp6():
+    try:
+        server = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError:
+        pytest.skip("::1 is not configured here")
+    with server:
+        port = server.getsockname()[1]
+        assert ("::1", port) in listening_sockets()

@@ -12,7 +12,11 @@ import sys
 from dataclasses import replace
 
 from linter.audit.command_common import (
-    UsageError, add_report_arguments, finish, run_command, select,
+    UsageError,
+    add_report_arguments,
+    finish,
+    run_command,
+    select,
 )
 
 
@@ -70,6 +74,7 @@ def _audit(args: argparse.Namespace, stdout, stderr, environ) -> int:
             continue
         findings += found
         targets += found_targets
+    notifications += [Notification(note, level="note") for note in options.notes]
     if args.probe and targets:
         findings += _probe(targets, args, selection, stderr, environ)
         files += [target.label for target in targets]

@@ -7,6 +7,7 @@ them. Each pair is judged once, at the parameter that names it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from linter.audit.pem import PemFile, read_pem
 from linter.engine.conditions import tokens
 
 EXPIRING_DAYS = 21
+NOT_JUDGED = "not-judged"   # not a finding: the audit could not read what root can
 PAIRS = (("smtpd_tls_cert_file", "smtpd_tls_key_file"),
          ("smtpd_tls_eccert_file", "smtpd_tls_eckey_file"),
          ("smtpd_tls_dcert_file", "smtpd_tls_dkey_file"))
@@ -73,7 +75,11 @@ def check_set(entry: KeyCertSet, hostnames: list[str], expiring_days: int,
         key_pem = read_pem(entry.key_file)
         files.append(key_pem)
     for pem in files:
-        if pem.error is not None:
+        if pem.denied and os.geteuid() != 0:
+            yield CertProblem(NOT_JUDGED, f"{pem.path} ({entry.parameter}): {pem.error}; smtpd "
+                              "reads it as root: run smtplint audit as root to judge it",
+                              entry.parameter, entry.setting)
+        elif pem.error is not None:
             sub_id = "missing-file" if pem.missing else "unreadable"
             yield CertProblem(sub_id, f"{entry.parameter} names {pem.path}: {pem.error}; "
                               "smtpd cannot load its certificate and offers no TLS",

@@ -86,7 +86,6 @@ def name_matches(cert: CertificateFacts, host: str) -> bool:
         name = name.rstrip(".")
         if name == host:
             return True
-        if name.startswith("*.") and "." in host:
-            if host.split(".", 1)[1] == name[2:]:
-                return True
+        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
+            return True
     return False

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from linter.audit.targets import ENGINE_ROLE
 from linter.engine.findings import Finding
 from linter.engine.rules import Rule
-from linter.audit.targets import ENGINE_ROLE
 
 
 def probe_finding(rules: dict[str, Rule], rule_id: str, location: str, role: str,

@@ -4,7 +4,7 @@ certificate files, the SASL backend, and whether 587/465 really listen."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from linter.engine.findings import Finding
 from linter.engine.rules import Rule
@@ -16,6 +16,7 @@ TLS_MODES = ("optional", "required", "wrapper")
 class HostOptions:
     expiring_days: int = 21
     sockets: set | None = None     # listening (address, port); None: unknown
+    notes: list[str] = field(default_factory=list)   # what could not be judged
 
 
 def host_findings(config, rules: dict[str, Rule], options: HostOptions) -> list[Finding]:
@@ -48,7 +49,7 @@ def _finding(rules, rule_id, config, view, setting, message, parameter=None) -> 
 
 
 def _certificates(config, view, rules, options) -> Iterator[Finding]:
-    from linter.audit.cert_checks import check_set, key_cert_sets
+    from linter.audit.cert_checks import NOT_JUDGED, check_set, key_cert_sets
 
     if view.tls not in TLS_MODES:
         return
@@ -57,6 +58,10 @@ def _certificates(config, view, rules, options) -> Iterator[Finding]:
         hostnames.append(view.listener.host)
     for entry in key_cert_sets(view):
         for problem in check_set(entry, hostnames, options.expiring_days):
+            if problem.sub_id == NOT_JUDGED:
+                if problem.message not in options.notes:
+                    options.notes.append(problem.message)
+                continue
             finding = _finding(rules, f"tls-cert-invalid[{problem.sub_id}]", config, view,
                                problem.setting, f"{view.label}: {problem.message}",
                                problem.parameter)

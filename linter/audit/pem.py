@@ -16,6 +16,7 @@ class PemFile:
     keys: list = field(default_factory=list)           # private keys
     error: str | None = None                           # why it could not be read
     missing: bool = False
+    denied: bool = False                               # permission denied
 
 
 def read_pem(path: str) -> PemFile:
@@ -24,6 +25,9 @@ def read_pem(path: str) -> PemFile:
         info = os.stat(path)
     except FileNotFoundError:
         result.missing, result.error = True, "no such file"
+        return result
+    except PermissionError as error:
+        result.error, result.denied = error.strerror or str(error), True
         return result
     except OSError as error:
         result.error = error.strerror or str(error)
@@ -37,6 +41,9 @@ def read_pem(path: str) -> PemFile:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_PEM + 1)
+    except PermissionError as error:
+        result.error, result.denied = error.strerror or str(error), True
+        return result
     except OSError as error:
         result.error = error.strerror or str(error)
         return result

@@ -171,7 +171,7 @@ def _auth_after_tls(target: Target, ehlo: Reply, result: ProbeResult) -> None:
     result.facts["auth_after_tls"] = ehlo.extension("AUTH")
     if target.role != "smtp" and result.facts["auth_after_tls"] is None:
         result.add("probe-auth-not-offered",
-                   f"the server does not offer AUTH after TLS: mail clients "
+                   "the server does not offer AUTH after TLS: mail clients "
                    "cannot log in to submit mail")
 
 
@@ -347,7 +347,7 @@ def _accepts(target: Target, options: ProbeOptions, deadline: Deadline,
                 handshake(sock, context, _sni(target), options.timeouts, deadline).close()
             finally:
                 sock.close()
-    except ProbeError as error:
+    except ProbeError:
         if deadline.expired:
             raise
         return False

@@ -9,7 +9,11 @@ import argparse
 import sys
 
 from linter.audit.command_common import (
-    UsageError, add_report_arguments, finish, run_command, select,
+    UsageError,
+    add_report_arguments,
+    finish,
+    run_command,
+    select,
 )
 
 

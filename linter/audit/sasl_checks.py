@@ -44,7 +44,7 @@ def _dovecot(view, path) -> tuple[str, object] | None:
             return None
         except (OSError, ValueError) as error:
             return (f"smtpd_sasl_path={value}: cannot connect to Dovecot's auth service "
-                    f"({getattr(error, 'strerror', None) or error})", path)
+                    f"({getattr(error, 'strerror', None) or error})"), path
     queue = view.value("queue_directory")
     where = value if value.startswith("/") else os.path.join(queue, value)
     try:
@@ -52,7 +52,7 @@ def _dovecot(view, path) -> tuple[str, object] | None:
     except OSError:
         return (f"smtpd_sasl_type=dovecot but there is no socket at {where} "
                 f"(smtpd_sasl_path={value}, relative to queue_directory={queue}): every "
-                "AUTH fails", path)
+                "AUTH fails"), path
     if not stat.S_ISSOCK(mode):
         return (f"{where} (smtpd_sasl_path={value}) is not a socket", path)
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -61,7 +61,7 @@ def _dovecot(view, path) -> tuple[str, object] | None:
         probe.connect(where)
     except OSError as error:
         return (f"nothing answers on Dovecot's auth socket {where} "
-                f"(smtpd_sasl_path={value}): {error.strerror or error}", path)
+                f"(smtpd_sasl_path={value}): {error.strerror or error}"), path
     finally:
         probe.close()
     return None
@@ -77,4 +77,4 @@ def _cyrus(view, path) -> tuple[str, object] | None:
         if os.path.isfile(os.path.join(directory, name)):
             return None
     return (f"smtpd_sasl_type=cyrus but no {name} in {':'.join(directories)}: the Cyrus "
-            "library has no mechanism or password check configured", configured or path)
+            "library has no mechanism or password check configured"), configured or path

@@ -48,7 +48,7 @@ def connect(host: str, port: int, timeouts: Timeouts, deadline: Deadline) -> soc
         raise ProbeError("the endpoint's time limit ran out before connecting")
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
-    except socket.timeout:
+    except TimeoutError:
         raise ProbeError(f"connect timed out after {timeout:.1f} s") from None
     except OSError as error:
         raise ProbeError(f"cannot connect: {error.strerror or error}") from None
@@ -103,7 +103,7 @@ class Session:
         self.sock.settimeout(timeout)
         try:
             data = self.sock.recv(MAX_LINE + 2 - len(self._buffer))
-        except socket.timeout:
+        except TimeoutError:
             raise ProbeError(self._timeout_reason(what)) from None
         except ssl.SSLError as error:
             raise ProbeError(f"TLS error while reading the {what}: {error.reason or error}") from None
@@ -128,7 +128,7 @@ class Session:
         self.sock.settimeout(max(0.001, self.deadline.remaining(wait)))
         try:
             data = self.sock.recv(MAX_LINE)
-        except (socket.timeout, ssl.SSLWantReadError):
+        except (TimeoutError, ssl.SSLWantReadError):
             return False
         except OSError:
             return False
@@ -186,7 +186,7 @@ def handshake(sock: socket.socket, context: ssl.SSLContext, server_hostname: str
         return context.wrap_socket(sock, server_hostname=server_hostname)
     except ssl.SSLCertVerificationError:
         raise
-    except socket.timeout:
+    except TimeoutError:
         raise ProbeError(f"TLS handshake timed out after {timeout:.1f} s") from None
     except ssl.SSLError as error:
         raise ProbeError(f"TLS handshake failed: {error.reason or error}") from None
