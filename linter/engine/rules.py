@@ -50,6 +50,17 @@ class Rule:
     # services inherit ({services}, {where}, plus the message's fields).
     cause_message: str = ""
 
+    @property
+    def stage(self) -> str:
+        """Which stage judges the rule: ``lint`` (Postfix files), ``app``
+        (application YAML, linter.apps), ``host`` (what only the mail host
+        knows: smtplint audit) or ``probe`` (a live server: smtplint probe
+        and audit --probe)."""
+        for stage in ("probe", "host", "app"):
+            if stage in self.applies_to:
+                return stage
+        return "lint"
+
     def in_profile(self, profile: str | None) -> bool:
         """Profiles nest: min < basic < safety < production."""
         if profile is None:

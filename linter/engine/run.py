@@ -99,8 +99,8 @@ def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     suppressions = file_suppressions(config)
     for rule in rules:
-        if "app" in rule.applies_to:
-            continue  # application endpoint rules run in linter.apps
+        if rule.stage != "lint":
+            continue  # apps: linter.apps; probe, host: smtplint probe / audit
         if rule.needs_main_cf and config.main is None:
             continue  # what main.cf would set is unknown, not Postfix's default
         scope = Scope(config, services_in_scope(config, rule.applies_to), suppressions)
