@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 python3 benchmarks/bench_model.py
 python3 benchmarks/bench_lint.py
 python3 benchmarks/bench_apps.py
+python3 benchmarks/bench_probe.py   # needs root, postfix, sasl2-bin, testssl.sh

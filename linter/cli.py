@@ -45,6 +45,10 @@ COMMANDS: dict[str, Command] = {
     "explain": Command("linter.commands.explain", "print a rule's documentation"),
     "apps": Command("linter.apps.command",
                     "list the applications whose SMTP settings smtplint reads"),
+    "audit": Command("linter.audit.audit_command",
+                     "audit the Postfix of this host: its files, certificates, SASL, listeners"),
+    "probe": Command("linter.audit.probe_command",
+                     "check what live SMTP servers offer a client over the network"),
 }
 DESCRIPTION = "Lint Postfix main.cf/master.cf: the submission (587) and submissions (465) services."
 EPILOG = "Run 'smtplint COMMAND --help' for a command's options."

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from linter.engine import suppress
 from linter.engine.findings import Finding
 from linter.engine.rules import Rule, builtin_rules
-from linter.engine.run import run_rules
+from linter.engine.run import notes, run_rules
 from linter.postfix.load import ConfigPaths, load_configuration
 from linter.postfix.params import DEFAULT_VERSION
 from linter.regions import with_ends
@@ -37,6 +37,8 @@ class InternalError:
 class LintResult:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
+    # report.Notification, level "note": what rules could not judge, and why.
+    notifications: list = field(default_factory=list)
 
 
 def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
@@ -72,8 +74,17 @@ def load_pair(paths: ConfigPaths, version: str = DEFAULT_VERSION,
 def lint_pair(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
               version: str = DEFAULT_VERSION,
               contents: Mapping[str, bytes] | None = None) -> list[Finding]:
+    return lint_pair_with_notes(paths, rules, version, contents)[0]
+
+
+def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
+                         version: str = DEFAULT_VERSION,
+                         contents: Mapping[str, bytes] | None = None
+                         ) -> tuple[list[Finding], list]:
+    """Findings and the run's notes (report.Notification) for one pair."""
     config = load_pair(paths, version, contents)
-    return lint_configuration(config, builtin_rules() if rules is None else rules)
+    rules = list(builtin_rules() if rules is None else rules)
+    return lint_configuration(config, rules), notes(config, rules)
 
 
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
@@ -84,7 +95,9 @@ def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
     findings: set[Finding] = set()
     for paths in configurations:
         try:
-            findings.update(lint_pair(paths, rules, version, contents))
+            found, pair_notes = lint_pair_with_notes(paths, rules, version, contents)
+            findings.update(found)
+            result.notifications.extend(pair_notes)
         except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on
             where = tuple(path for path in (paths.main, paths.master) if path)
             result.internal_errors.append(

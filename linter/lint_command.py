@@ -323,6 +323,7 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     if targets.nothing_found and not _linted_yaml(targets.yaml_files, yaml_files):
         notifications.append(Notification(
             f"no main.cf or master.cf found in {' '.join(options.paths)}", level="note"))
+    notifications += result.notifications      # rules that could not judge, and why
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
                                options.warn_list)
     if options.generate_ignore:

@@ -15,8 +15,10 @@ from linter.postfix.load import pair_for
 from conftest import FIXTURES, ROOT
 
 RULES = builtin_rules()
-# Application rules have their own fixtures' runner: tests/test_apps_catalogue.py.
-RULE_IDS = [rule.id for rule in RULES if "app" not in rule.applies_to]
+# Rules judged from Postfix files; application, probe and host rules have
+# fixtures of their own kind (tests/test_apps_catalogue.py,
+# tests/test_audit_rule_fixtures.py).
+RULE_IDS = [rule.id for rule in RULES if rule.stage == "lint"]
 
 
 def _fixture_dirs(rule_id: str, prefix: str) -> list:

@@ -11,6 +11,11 @@ def applies_text(rule: Rule) -> str:
         apps = rule.applies_to["app"]
         return "application SMTP-client endpoints" + (
             "" if apps == "any" else " of " + ", ".join(apps))
+    if "probe" in rule.applies_to:
+        return "live servers (smtplint probe), targets of role " + ", ".join(
+            rule.applies_to["probe"])
+    if "host" in rule.applies_to:
+        return "the mail host (smtplint audit): " + rule.applies_to["host"]
     if "roles" in rule.applies_to:
         return "smtpd services with role " + ", ".join(rule.applies_to["roles"])
     return rule.applies_to["file"]

@@ -17,9 +17,16 @@ if TYPE_CHECKING:
 
 
 def render(report: Report) -> str:
-    lines = [f"{one_line(f.path)}:{f.line}:{f.column}: {f.severity}: {one_line(f.rule)} "
+    lines = [f"{_where(f)} {f.severity}: {one_line(f.rule)} "
              f"{one_line(f.message)}" for f in report.findings]
     for note in report.errors:
         where = f"{one_line(note.path)}:1:1" if note.path else "smtplint"
         lines.append(f"{where}: error: run-incomplete {one_line(note.message)}")
     return "".join(line + "\n" for line in lines)
+
+
+def _where(finding) -> str:
+    """``path:line:col:``; a probed server (``submission://host:587``) has no lines."""
+    if "://" in finding.path:
+        return f"{one_line(finding.path)}:"
+    return f"{one_line(finding.path)}:{finding.line}:{finding.column}:"

@@ -12,6 +12,7 @@ alike in all of these are told apart by their order.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from linter.engine.findings import Finding
 
 FINGERPRINT_VERSION = "v2"
 SAFE = "/!$&'()*+,;=@"    # RFC 3986 sub-delims and the path separator
+PROBE_URI = re.compile(r"^(smtp|submission|submissions)://[^/\s]+$")
 
 
 def subject(finding: Finding) -> str:
@@ -66,6 +68,8 @@ def is_relative(path: str) -> bool:
 def uri(path: str) -> str:
     """A URI reference for a path: relative stays relative; absolute becomes
     ``file://``; undecodable bytes are percent-encoded as the bytes they were."""
+    if PROBE_URI.match(path):  # a probed server: submission://mail.example.org:587
+        return quote(path, safe=SAFE + ":[]", errors="surrogateescape")
     posix = posix_path(path)
     if PureWindowsPath(path).drive:
         return "file:///" + quote(posix, safe=SAFE + ":", errors="surrogateescape")

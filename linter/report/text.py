@@ -51,6 +51,8 @@ def shorten(text: str) -> str:
 def finding_lines(finding: Finding, color: bool, whole: bool = True) -> list[str]:
     """The location line, then the fix's description and exact lines."""
     location = f"{one_line(finding.path)}:{finding.line}:{finding.column}:"
+    if "://" in finding.path:  # a probed server (submission://host:587) has no lines
+        location = f"{one_line(finding.path)}:"
     head = f"{location} {_paint(finding.severity, color)} {one_line(finding.rule)}"
     message = finding.message if whole else shorten(finding.message)
     lines = [f"{head} {one_line(message)}"]
