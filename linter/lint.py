@@ -3,7 +3,9 @@
 One pair at a time: load, run the rules, drop what the files' own
 ``# smtplint: disable`` comments suppress. A file that cannot be parsed is
 a parse-error finding; an exception (a bug) is recorded and the other
-configurations are still linted.
+configurations are still linted. A file or directory that could not be
+linted at all (discovery's and loading's FileProblems) is a parse-error
+finding at it and an error notification: the run is incomplete.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ from linter.engine import suppress
 from linter.engine.findings import Finding
 from linter.engine.rules import Rule, builtin_rules
 from linter.engine.run import run_rules
+from linter.files import FileProblem
 from linter.postfix.load import ConfigPaths, load_configuration
 from linter.postfix.params import DEFAULT_VERSION
+from linter.report import Notification
+
+UNREADABLE_RULE = "parse-error"
 
 
 @dataclass
 class LintResult:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)   # for the Report
 
 
 def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
@@ -31,22 +38,46 @@ def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
 
 
 def lint_pair(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
-              version: str = DEFAULT_VERSION) -> list[Finding]:
-    config = load_configuration(paths, version)
+              version: str = DEFAULT_VERSION,
+              problems: list[FileProblem] | None = None) -> list[Finding]:
+    """Findings for one pair; files that could not be read are also added
+    to ``problems`` when given."""
+    config = load_configuration(paths, version, problems=problems)
     return lint_configuration(config, builtin_rules() if rules is None else rules)
 
 
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
-             version: str = DEFAULT_VERSION) -> LintResult:
-    """Lint every pair; one that crashes does not stop the others."""
+             version: str = DEFAULT_VERSION,
+             unreadable: Sequence[FileProblem] = ()) -> LintResult:
+    """Lint every pair; one that crashes does not stop the others.
+    ``unreadable``: what discovery could not lint (Discovery.problems)."""
     result = LintResult()
-    findings: set[Finding] = set()
+    findings: set[Finding] = set(problem_findings(unreadable, rules))
+    problems = list(unreadable)
     for paths in configurations:
         try:
-            findings.update(lint_pair(paths, rules, version))
+            findings.update(lint_pair(paths, rules, version, problems))
         except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on
             where = " + ".join(path for path in (paths.main, paths.master) if path)
             result.internal_errors.append(f"{where}: internal error: "
                                           f"{type(error).__name__}: {error}")
     result.findings = sorted(findings, key=Finding.sort_key)
+    result.notifications = problem_notifications(problems)
     return result
+
+
+def problem_findings(problems: Iterable[FileProblem], rules: Iterable[Rule]) -> list[Finding]:
+    """A parse-error finding at each file or directory that could not be
+    linted (so it fails the run and can be baselined), when that rule runs."""
+    rule = next((rule for rule in rules if rule.id == UNREADABLE_RULE), None)
+    if rule is None:
+        return []
+    return [Finding(rule=rule.id, severity=rule.severity, path=problem.path, line=1, column=1,
+                    message=problem.message, tags=rule.tags)
+            for problem in problems if problem.level == "error"]
+
+
+def problem_notifications(problems: Iterable[FileProblem]) -> list[Notification]:
+    """One notification per problem, once: "error" marks the run incomplete."""
+    unique = dict.fromkeys(problems)
+    return [Notification(problem.message, problem.path, problem.level) for problem in unique]

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--generate-ignore", action="store_true",
                         help="write the current findings to .smtplint-ignore and exit 0")
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--follow-symlinks", action="store_true",
+                        help="lint files and walk directories that symbolic links reach "
+                             "outside the linted tree (default: report them, unread)")
     return parser
 
 
@@ -153,12 +156,13 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     options = merge(args, settings, environ, stdout)
     all_rules = load_rules(options.rules_dirs)
     rules = select_rules(all_rules, options.profile, options.skip_list, options.enable_list)
-    found = discover(list(options.paths), options.root, options.exclude_paths)
+    found = discover(list(options.paths), options.root, options.exclude_paths,
+                     follow_symlinks=args.follow_symlinks)
     if found.missing:
         raise UsageError(f"{found.missing[0]}: no such file or directory")
     if not found.configurations and not found.yaml_files:
         stderr.write(f"smtplint: no main.cf or master.cf found in {' '.join(options.paths)}\n")
-    result = lint_all(found.configurations, rules, options.version)
+    result = lint_all(found.configurations, rules, options.version, unreadable=found.problems)
     for message in result.internal_errors:
         stderr.write(f"smtplint: {message}\n")
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
@@ -174,15 +178,17 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
         raise UsageError(str(error)) from None
     findings = baseline.apply(findings, ignored, options.root)
     return _report(findings, all_rules, found.files(), options, stdout,
-                   bool(result.internal_errors))
+                   bool(result.internal_errors), result.notifications)
 
 
-def _report(findings, rules, files, options: Options, stdout, internal_error: bool) -> int:
+def _report(findings, rules, files, options: Options, stdout, internal_error: bool,
+            notifications=()) -> int:
     from linter.report import Report, render
 
     failing = ("error", "warning") if options.strict else ("error",)
     report = Report(findings=findings, rules={rule.id: rule for rule in rules}, files=files,
-                    failing=failing, color=options.color, tool_version=__version__)
+                    failing=failing, color=options.color, tool_version=__version__,
+                    notifications=list(notifications))
     text = render(options.output_format, report)
     if options.output:
         from linter.atomic import write_if_changed
