@@ -188,7 +188,10 @@ def _walk_into(entry: os.DirEntry, path: str, top: str, followed: set[str],
     if is_within(real, top):
         return False                     # walked as itself anyway
     if scope.escapes(path):
-        scope.note_directory_link(path)
+        if entry.name in (MAIN_NAME, MASTER_NAME):
+            scope.refuse_link(path)         # meant to be linted, whatever it points at
+        else:
+            scope.note_directory_link(path)
         return False
     if real in followed or is_within(top, real):   # a loop
         return False
