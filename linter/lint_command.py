@@ -168,7 +168,10 @@ def _lint(args: argparse.Namespace, stdout, stderr, environ) -> int:
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
                                options.warn_list)
     if options.generate_ignore:
-        path, written, count = baseline.generate(findings, options.root)
+        try:
+            path, written, count = baseline.generate(findings, options.root)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
         state = "wrote" if written else "unchanged:"
         stderr.write(f"smtplint: {state} {path} ({count} entries)\n")
         return EXIT_USAGE if result.internal_errors else EXIT_OK

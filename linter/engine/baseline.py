@@ -155,8 +155,12 @@ def render(findings: Iterable[Finding], root: str) -> str:
 
 def generate(findings: Iterable[Finding], root: str) -> tuple[str, bool, int]:
     """Write the ignore file for ``findings``; (its path, whether it was
-    written, how many entries it has)."""
+    written, how many entries it has). BaselineError when it cannot be
+    written (a FIFO nobody reads, a directory, a read-only file)."""
     text = render(findings, root)
     path = os.path.join(root, IGNORE_FILE)
     count = text.count("\n") - HEADER.count("\n")
-    return path, write_if_changed(path, text), count
+    try:
+        return path, write_if_changed(path, text), count
+    except OSError as error:
+        raise BaselineError(f"{path}: cannot write: {error.strerror or error}") from None

@@ -174,6 +174,8 @@ def schema_message(error) -> str:
         return error.message
     if error.validator == "type":
         return f"{brief(error.instance)} is not of type {error.validator_value!r}"
+    if error.validator == "enum":
+        return f"{brief(error.instance)} is not one of {brief(error.validator_value, 200)}"
     return f"{brief(error.instance)} is not valid here ({error.validator})"
 
 
