@@ -1,7 +1,7 @@
 """``smtplint lint`` on trees with special files, links out of the tree,
 oversized and unreadable files: bounded time and memory, a parse-error
 finding at each file that could not be linted, and an error notification
-so that no format can say the run passed."""
+so that no format can say the run passed (the run is incomplete: exit 2)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,18 @@ def _lint(root, *args, seconds=30):
 
 
 def _not_linted(result) -> dict[str, str]:
-    return {f["path"]: f["message"] for f in json.loads(result.out)["findings"]
-            if f["rule"] == "parse-error" and f["message"].startswith("not linted")}
+    """Path -> message of each file not linted; the finding and the error
+    notification say the same."""
+    report = json.loads(result.out)
+    findings = {f["path"]: f["message"] for f in report["findings"]
+                if f["rule"] == "parse-error" and f["message"].startswith("not linted")}
+    notes = {note["path"]: note["message"] for note in report.get("notifications", ())
+             if note["level"] == "error"}
+    assert findings == notes and report["summary"]["complete"] is False
+    return findings
+
+
+INCOMPLETE = 2
 
 
 def _special(root, name, kind):
@@ -66,7 +76,7 @@ def test_special_file_in_a_tree_is_a_finding_in_bounded_time(tmp_path, kind, say
     special = _special(root / "postfix", name, kind)
     args = [os.path.join("postfix", name)] if named else []
     result = _lint(root, *args)
-    assert result.code == 1, result.err
+    assert result.code == INCOMPLETE, result.err
     assert says in _not_linted(result)[os.path.join("postfix", name)]
 
 
@@ -75,13 +85,13 @@ def test_special_file_in_a_tree_is_a_finding_in_bounded_time(tmp_path, kind, say
     ("fifo", "is a FIFO (named pipe), not a regular file"),
 ])
 def test_follow_symlinks_still_reads_regular_files_only(tmp_path, kind, says):
-    root = project(tmp_path)
+    root = project(tmp_path / "repo")
     target = tmp_path / "outside"
     target.mkdir()
     _special(target, "thing", kind)
     (root / "main.cf").symlink_to(target / "thing")
     result = _lint(root, "--follow-symlinks")
-    assert result.code == 1 and says in _not_linted(result)["main.cf"]
+    assert result.code == INCOMPLETE and says in _not_linted(result)["main.cf"]
 
 
 def test_follow_symlinks_lints_the_target(tmp_path):
@@ -99,7 +109,7 @@ def test_passwd_link_content_never_reaches_the_output(tmp_path):
     root = project(tmp_path)
     (root / "main.cf").symlink_to("/etc/passwd")
     result = _lint(root, "main.cf")
-    assert result.code == 1
+    assert result.code == INCOMPLETE
     assert "root:" not in result.out and "root:" not in result.err
 
 
@@ -115,7 +125,7 @@ def test_unreadable_directory_fails_the_run(tmp_path):
     finally:
         locked.chmod(0o755)
     assert_no_traceback(result)
-    assert result.code == 1, result.err
+    assert result.code == INCOMPLETE, result.err
     assert _not_linted(result) == {
         "locked": "not linted: this directory cannot be listed: Permission denied"}
 
@@ -131,15 +141,17 @@ def test_special_argument_says_what_it_is(tmp_path, argument, says):
     (root / "dangling.cf").symlink_to("nowhere.cf")
     (root / "loop.cf").symlink_to("loop.cf")
     result = _lint(root, argument)
-    assert result.code == 1 and "no such file" not in result.err
+    assert result.code == INCOMPLETE and "no such file" not in result.err
     assert _not_linted(result)[argument] == f"not linted: {says}"
 
 
-def test_baselined_special_file_passes_but_stays_reported(tmp_path):
+def test_baselined_special_file_drops_the_finding_not_the_notification(tmp_path):
     root = project(tmp_path)
     _special(root, "main.cf", "fifo")
     (root / ".smtplint-ignore").write_text("main.cf parse-error\n")
-    assert _lint(root).code == 0
+    report = json.loads(_lint(root).out)
+    assert report["findings"] == []
+    assert [note["path"] for note in report["notifications"]] == ["main.cf"]
 
 
 def test_problems_become_findings_and_error_notifications(tmp_path):

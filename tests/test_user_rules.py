@@ -72,13 +72,11 @@ def test_missing_rules_dir_exits_2(tmp_path):
     assert result.code == 2 and "nope: rules directory not found" in result.err
 
 
-def test_rules_command_lists_user_rules():
-    from typer.testing import CliRunner
+def test_rules_command_lists_user_rules(tmp_path):
+    from lint_helpers import smtplint
 
-    from linter.cli import app
-
-    result = CliRunner().invoke(app, ["rules", "--rules-dir", str(EXAMPLE_RULES)])
-    assert result.exit_code == 0 and EXAMPLE_ID in result.output
+    result = smtplint(tmp_path, "rules", "--rules-dir", str(EXAMPLE_RULES))
+    assert result.code == 0 and EXAMPLE_ID in result.out
 
 
 # --- hostile rules directories ---------------------------------------------------------

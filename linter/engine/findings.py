@@ -70,10 +70,17 @@ class Finding:
     # identifies the finding across unrelated edits (fingerprints).
     parameter: str | None = None
     related: tuple[Related, ...] = ()
+    # Where the cause ends (SARIF regions): the end of the entry or token
+    # at line/column, filled in by the lint stage from the syntax tree; 0
+    # when unknown. endColumn is the column after the last character.
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "path": self.path,
-                "line": self.line, "column": self.column, "message": self.message,
+                "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column,
+                "message": self.message,
                 "service": self.service, "parameter": self.parameter,
                 "related": [place.to_json() for place in self.related],
                 "fix": self.fix.to_json() if self.fix else None}

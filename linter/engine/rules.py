@@ -3,6 +3,13 @@
 Built-in rules are validated by the test suite against
 ``schemas/rule.schema.json`` and loaded here without jsonschema, so start-up
 stays fast; user rules (``--rules-dir``) are validated when loaded.
+
+Parsing 30 YAML files (and importing PyYAML) is most of a lint's start-up,
+so the built-in rules are also compiled into ``linter/data/rules.json``
+(``python tools/gen_rule_data.py``; a test keeps it in sync). It records
+each YAML file's size and CRC-32: the compiled data is used only while
+every file still matches, so an edited rule is never shadowed by stale
+data (it is read from YAML, just more slowly, until regenerated).
 """
 
 from __future__ import annotations
@@ -85,11 +92,65 @@ def _rule_files(directory: Path) -> list[Path]:
                   if "apps" not in path.relative_to(directory).parts)
 
 
+COMPILED = Path(__file__).resolve().parent.parent / "data" / "rules.json"
+
+
 @lru_cache(maxsize=None)
 def builtin_rules() -> tuple[Rule, ...]:
     directory = data_path("rules")
+    compiled = compiled_rules(directory, COMPILED)
+    if compiled is not None:
+        return compiled
     return tuple(rule_from_dict(_yaml_load(path.read_text()), str(path))
                  for path in _rule_files(directory))
+
+
+def source_files(directory: Path) -> dict[str, bytes]:
+    """The rule YAML files below ``directory`` by relative path (``/``), as
+    the YAML loader would find them."""
+    found = {}
+    for current, dirs, files in os.walk(directory):
+        dirs[:] = sorted(name for name in dirs if name != "apps")
+        for name in files:
+            if name.endswith(".yaml"):
+                path = os.path.join(current, name)
+                relative = os.path.relpath(path, directory).replace(os.sep, "/")
+                with open(path, "rb") as handle:
+                    found[relative] = handle.read()
+    return found
+
+
+def fingerprint(data: bytes) -> str:
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def compile_rules(directory: Path) -> dict:
+    """The compiled form of ``directory``'s rules (tools/gen_rule_data.py)."""
+    sources = source_files(directory)
+    return {"sources": {name: fingerprint(data) for name, data in sorted(sources.items())},
+            "rules": {name: _yaml_load(data.decode("utf-8"))
+                      for name, data in sorted(sources.items())}}
+
+
+def compiled_rules(directory: Path, compiled: Path) -> tuple[Rule, ...] | None:
+    """The rules from the compiled file, or None when it is missing or any
+    YAML file differs from what was compiled."""
+    import json
+
+    try:
+        with open(compiled, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    sources = source_files(directory)
+    recorded = data.get("sources", {})
+    if set(sources) != set(recorded) or any(
+            fingerprint(text) != recorded[name] for name, text in sources.items()):
+        return None
+    ordered = sorted(data["rules"].items(), key=lambda item: directory / item[0])
+    return tuple(rule_from_dict(rule, str(directory / name)) for name, rule in ordered)
 
 
 def load_user_rules(directory: str) -> list[Rule]:

@@ -9,7 +9,6 @@ services database, so ``submission`` is 587 and ``smtps`` is 465 whatever
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass
 
 ROLE_BY_PORT = {25: "mx", 587: "submission", 465: "submissions"}
@@ -49,6 +48,8 @@ def resolve_port(port_name: str, known: dict[str, int]) -> int | None:
     if port_name in known:
         return known[port_name]
     try:
+        import socket  # lazily: the services database is rarely needed
+
         return socket.getservbyname(port_name, "tcp")
     except OSError:
         return None
