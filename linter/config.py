@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from linter.files import SETTINGS_LIMIT, UnreadableFile, decode_utf8, describe_missing, kind, \
-    read_regular
+from linter.files import (
+    SETTINGS_LIMIT,
+    UnreadableFile,
+    decode_utf8,
+    describe_missing,
+    kind,
+    read_regular,
+)
 
 CONFIG_NAMES = (".smtplint.yml", ".smtplint.yaml", os.path.join(".config", "smtplint.yml"))
 PYPROJECT = "pyproject.toml"

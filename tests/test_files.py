@@ -15,8 +15,13 @@ import pytest
 from limits import assert_no_traceback, python_limited, run_limited
 from unprivileged import as_unprivileged
 
-from linter.files import UnreadableFile, decode_utf8, describe_missing, is_within, \
-    read_regular, read_regular_with_stat
+from linter.files import (
+    UnreadableFile,
+    decode_utf8,
+    describe_missing,
+    is_within,
+    read_regular_with_stat,
+)
 
 READ = """
 import json, sys

@@ -73,7 +73,7 @@ def _special(root, name, kind):
 def test_special_file_in_a_tree_is_a_finding_in_bounded_time(tmp_path, kind, says, name, named):
     root = project(tmp_path)
     good_pair(root / "ok")
-    special = _special(root / "postfix", name, kind)
+    _special(root / "postfix", name, kind)
     args = [os.path.join("postfix", name)] if named else []
     result = _lint(root, *args)
     assert result.code == INCOMPLETE, result.err
