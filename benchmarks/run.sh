@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 benchmarks/bench_model.py
 python3 benchmarks/bench_lint.py
+python3 benchmarks/bench_apps.py

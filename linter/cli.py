@@ -43,6 +43,8 @@ COMMANDS: dict[str, Command] = {
                     "print each service's effective settings and where they came from"),
     "rules": Command("linter.commands.rules", "list the rules"),
     "explain": Command("linter.commands.explain", "print a rule's documentation"),
+    "apps": Command("linter.apps.command",
+                    "list the applications whose SMTP settings smtplint reads"),
 }
 DESCRIPTION = "Lint Postfix main.cf/master.cf: the submission (587) and submissions (465) services."
 EPILOG = "Run 'smtplint COMMAND --help' for a command's options."

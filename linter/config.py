@@ -30,7 +30,7 @@ from linter.files import (
 CONFIG_NAMES = (".smtplint.yml", ".smtplint.yaml", os.path.join(".config", "smtplint.yml"))
 PYPROJECT = "pyproject.toml"
 KEYS = ("profile", "skip_list", "warn_list", "enable_list", "exclude_paths", "rules_dir",
-        "postfix_version", "strict", "format")
+        "postfix_version", "strict", "format", "apps_dir", "servers")
 
 
 CONFIG_LIMIT = SETTINGS_LIMIT               # .smtplint.yml: a few hundred bytes in practice
@@ -58,6 +58,8 @@ class Settings:
     postfix_version: str | None = None
     strict: bool | None = None
     format: str | None = None
+    apps_dir: tuple[str, ...] = ()  # app mappings (rules/apps/ format), added to --apps-dir
+    servers: dict = field(default_factory=dict)  # host -> Postfix config path (relative to root)
 
 
 class Lines(Protocol):
@@ -350,4 +352,8 @@ def _settings(data: dict, path: Path, root: Path) -> Settings:
         exclude_paths=tuple(data.get("exclude_paths", ())),
         rules_dir=tuple(str(root / directory) for directory in rules_dir),
         postfix_version=data.get("postfix_version"), strict=data.get("strict"),
-        format=data.get("format"))
+        format=data.get("format"),
+        apps_dir=tuple(str(root / directory) for directory in (
+            [data["apps_dir"]] if isinstance(data.get("apps_dir"), str)
+            else data.get("apps_dir", ()))),
+        servers={str(host): str(path) for host, path in data.get("servers", {}).items()})

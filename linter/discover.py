@@ -4,8 +4,8 @@ Directories are walked for files named exactly ``main.cf`` and
 ``master.cf``; the two in one directory are one configuration. A file
 named on the command line (as pre-commit does) may have any name: a name
 with ``master`` in it is a master.cf, any other a main.cf, and it is linted
-with its sibling. YAML files are accepted and left for the application
-linter.
+with its sibling. YAML files (named, or found in a walk) are collected for
+the application linter (linter.apps).
 
 Nothing is skipped silently. A directory that cannot be listed, and a
 symbolic link that leaves the linted tree (``main.cf -> /etc/passwd`` in a
@@ -13,7 +13,8 @@ pull request), are FileProblems: "error" ones become parse-error findings
 and mark the run incomplete. The linted tree is the root (the config or
 repository root), the directory being walked, and for a file named on the
 command line its own directory; ``--follow-symlinks`` lifts the limit.
-A symbolic link to a directory outside the tree is not walked (a "note").
+A symbolic link to a directory or a YAML file outside the tree is not
+followed (a "note": such links are common and rarely Postfix's).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ FOLLOW_HINT = "--follow-symlinks lints it"
 @dataclass
 class Discovery:
     configurations: list[ConfigPaths] = field(default_factory=list)
-    yaml_files: list[str] = field(default_factory=list)   # for the app linter (later)
+    yaml_files: list[str] = field(default_factory=list)   # for the app linter (linter.apps)
     missing: list[str] = field(default_factory=list)      # arguments that do not exist
     problems: list[FileProblem] = field(default_factory=list)   # not linted, and why
 
@@ -75,9 +76,9 @@ class _Scope:
             path, f"not linted: a symbolic link to '{_readlink(path)}', outside the linted "
                   f"tree ({FOLLOW_HINT})"))
 
-    def note_directory_link(self, path: str) -> None:
+    def note_link(self, path: str, what: str = "the directory") -> None:
         self.problems.append(FileProblem(
-            path, f"not walked: a symbolic link to the directory '{_readlink(path)}', outside "
+            path, f"not followed: a symbolic link to {what} '{_readlink(path)}', outside "
                   f"the linted tree ({FOLLOW_HINT})", level="note"))
 
 
@@ -127,17 +128,20 @@ def _first_present(directory: str, names: list[str]) -> str | None:
     return None
 
 
-def walk(directory: str, root: str, exclude: tuple[str, ...], follow_symlinks: bool = False,
+def walk(directory: str, root: str, exclude: tuple[str, ...],
+         yaml_files: list[str] | None = None, follow_symlinks: bool = False,
          problems: list[FileProblem] | None = None) -> list[ConfigPaths]:
     """Every directory below ``directory`` with a main.cf or master.cf, in
-    sorted depth-first order. Directories that cannot be listed and links
-    out of the tree go to ``problems``."""
+    sorted depth-first order (and, into ``yaml_files``, every YAML file for
+    the app linter). Directories that cannot be listed and links out of the
+    tree go to ``problems``."""
     trees = (os.path.realpath(root), os.path.realpath(directory))
     scope = _Scope(root, exclude, follow_symlinks, trees, [] if problems is None else problems)
-    return _walk(directory, scope)
+    return _walk(directory, scope, yaml_files)
 
 
-def _walk(directory: str, scope: _Scope) -> list[ConfigPaths]:
+def _walk(directory: str, scope: _Scope, yaml_files: list[str] | None = None
+          ) -> list[ConfigPaths]:
     found = []
     top = os.path.realpath(directory)
     followed = {top}                     # real paths of linked directories already walked
@@ -159,12 +163,18 @@ def _walk(directory: str, scope: _Scope) -> list[ConfigPaths]:
             if _is_directory(entry):
                 if _walk_into(entry, path, top, followed, scope):
                     subdirectories.append(path)
-            elif entry.name in (MAIN_NAME, MASTER_NAME) \
-                    and not is_excluded(path, scope.root, scope.exclude):
+            elif is_excluded(path, scope.root, scope.exclude):
+                continue
+            elif entry.name in (MAIN_NAME, MASTER_NAME):
                 if scope.escapes(path):
                     scope.refuse_link(path)
                 else:
                     pair[entry.name] = path
+            elif yaml_files is not None and entry.name.lower().endswith(YAML_SUFFIXES):
+                if scope.escapes(path):
+                    scope.note_link(path, "the file")
+                else:
+                    yaml_files.append(path)
         if pair:
             found.append(ConfigPaths(pair.get(MAIN_NAME), pair.get(MASTER_NAME)))
         stack.extend(reversed(subdirectories))
@@ -191,7 +201,7 @@ def _walk_into(entry: os.DirEntry, path: str, top: str, followed: set[str],
         if entry.name in (MAIN_NAME, MASTER_NAME):
             scope.refuse_link(path)         # meant to be linted, whatever it points at
         else:
-            scope.note_directory_link(path)
+            scope.note_link(path)
         return False
     if real in followed or is_within(top, real):   # a loop
         return False
@@ -225,7 +235,8 @@ def discover(arguments: list[str], root: str = ".", exclude: tuple[str, ...] = (
         if scope.escapes(path):
             scope.refuse_link(path)
         elif os.path.isdir(path):
-            for paths in _walk(path, scope.within((real_root, os.path.realpath(path)))):
+            for paths in _walk(path, scope.within((real_root, os.path.realpath(path))),
+                               result.yaml_files):
                 add(paths)
         elif path.lower().endswith(YAML_SUFFIXES):
             problem = _not_regular(path)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from linter.engine import suppress
 from linter.engine.findings import Finding
 from linter.engine.rules import Rule, builtin_rules
-from linter.engine.run import run_rules
+from linter.engine.run import notes, run_rules
 from linter.files import FileProblem
 from linter.postfix.load import ConfigPaths, load_configuration
 from linter.postfix.params import DEFAULT_VERSION
@@ -43,7 +43,9 @@ class InternalError:
 class LintResult:
     findings: list[Finding] = field(default_factory=list)
     internal_errors: list[InternalError] = field(default_factory=list)
-    notifications: list[Notification] = field(default_factory=list)   # files not linted
+    # report.Notification: files not linted ("error"), and what rules could
+    # not judge, and why ("note").
+    notifications: list[Notification] = field(default_factory=list)
 
 
 def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
@@ -82,8 +84,19 @@ def lint_pair(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
               version: str = DEFAULT_VERSION,
               contents: Mapping[str, bytes] | None = None,
               problems: list[FileProblem] | None = None) -> list[Finding]:
+    return lint_pair_with_notes(paths, rules, version, contents, problems)[0]
+
+
+def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
+                         version: str = DEFAULT_VERSION,
+                         contents: Mapping[str, bytes] | None = None,
+                         problems: list[FileProblem] | None = None
+                         ) -> tuple[list[Finding], list]:
+    """Findings and the run's notes (report.Notification) for one pair;
+    files that could not be read are added to ``problems`` when given."""
     config = load_pair(paths, version, contents, problems)
-    return lint_configuration(config, builtin_rules() if rules is None else rules)
+    rules = list(builtin_rules() if rules is None else rules)
+    return lint_configuration(config, rules), notes(config, rules)
 
 
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
@@ -97,13 +110,16 @@ def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
     problems = list(unreadable)
     for paths in configurations:
         try:
-            findings.update(lint_pair(paths, rules, version, contents, problems))
+            found, pair_notes = lint_pair_with_notes(paths, rules, version, contents,
+                                                     problems)
+            findings.update(found)
+            result.notifications.extend(pair_notes)
         except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on
             where = tuple(path for path in (paths.main, paths.master) if path)
             result.internal_errors.append(
                 InternalError(where, f"{type(error).__name__}: {error}"))
     result.findings = sorted(findings, key=Finding.sort_key)
-    result.notifications = problem_notifications(problems)
+    result.notifications[:0] = problem_notifications(problems)   # files not linted first
     return result
 
 

@@ -131,6 +131,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even with failing findings (still 2 on errors)")
     status.add_argument("--generate-ignore", action="store_true",
                         help="write the current findings to .smtplint-ignore and exit 0")
+    status.add_argument("--fix", action="store_true",
+                        help="apply safe fixes to application YAML files")
+    what.add_argument("--apps-dir", action="append", default=[], metavar="DIR",
+                      help="also load application mappings from DIR (repeatable)")
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,7 @@ class Targets:
     contents: dict[str, bytes]
     nothing_found: bool
     problems: tuple = ()            # discovery's FileProblems: not linted, and why
+    yaml_files: list = ()           # for the application linter
 
 
 def _targets(args: argparse.Namespace, options: Options) -> Targets:
@@ -272,8 +277,9 @@ def _targets(args: argparse.Namespace, options: Options) -> Targets:
             configurations.append(pair)
         files += [path for path in (pair.main, pair.master) if path and path not in files]
     return Targets(configurations, files, contents,
-                   nothing_found=not configurations and not found.yaml_files,
-                   problems=tuple(found.problems))
+                   nothing_found=not configurations,
+                   problems=tuple(found.problems),
+                   yaml_files=list(found.yaml_files))
 
 
 def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
@@ -294,9 +300,6 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     rules = select_rules(all_rules, options.profile, options.skip_list, options.enable_list)
     targets = _targets(args, options)
     notifications: list[Notification] = []
-    if targets.nothing_found:
-        notifications.append(Notification(
-            f"no main.cf or master.cf found in {' '.join(options.paths)}", level="note"))
     if options.verbosity > 0:
         stderr.write(f"smtplint: config: {settings.path or 'none'}; {len(rules)} rules; "
                      f"{len(targets.configurations)} configurations, "
@@ -304,7 +307,11 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     result = lint_all(targets.configurations, rules, options.version, targets.contents,
                       unreadable=targets.problems)
     notifications += _internal_errors(result.internal_errors, options, stderr)
-    notifications += result.notifications
+    yaml_files = _lint_apps(targets, rules, settings, args, options, result, notifications)
+    if targets.nothing_found and not _linted_yaml(targets.yaml_files, yaml_files):
+        notifications.append(Notification(
+            f"no main.cf or master.cf found in {' '.join(options.paths)}", level="note"))
+    notifications += result.notifications      # files not linted; rules that could not judge
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
                                options.warn_list)
     if options.generate_ignore:
@@ -318,8 +325,10 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         stderr.write(f"smtplint: {state} {path} ({count} entries)\n")
         return EXIT_USAGE if result.internal_errors else EXIT_OK
     findings = _without_baseline(findings, options.root)
-    return _report(findings, all_rules, targets.files, notifications, options, stdout,
-                   stderr, environ)
+    if args.fix and yaml_files:
+        findings = _fix_yaml(findings, yaml_files, stderr)
+    return _report(findings, all_rules, targets.files + yaml_files, notifications, options,
+                   stdout, stderr, environ)
 
 
 def _internal_errors(problems, options: Options, stderr: TextIO) -> list:
@@ -352,6 +361,58 @@ def _without_baseline(findings: list, root: str) -> list:
     except baseline.BaselineError as error:
         raise UsageError(str(error)) from None
     return baseline.apply(findings, ignored, root)
+
+
+def _lint_apps(targets: Targets, rules, settings, args, options: Options, result,
+               notifications: list) -> list[str]:
+    """Application YAML (linter.apps): its findings join ``result``, its
+    notifications ``notifications``; returns the files claimed. Nothing is
+    imported when there is no YAML."""
+    if not targets.yaml_files:
+        return []
+    from linter.apps import lint_app_files
+    from linter.apps.mapping import MappingError
+
+    apps_dirs = (*settings.apps_dir, *args.apps_dir)
+    app_settings = _AppSettings(apps_dirs, settings.servers, options.root, options.version)
+    claimed: list[str] = []
+    try:
+        findings, notes = lint_app_files(list(dict.fromkeys(targets.yaml_files)), rules,
+                                         app_settings, targets.configurations, claimed)
+    except MappingError as error:
+        raise UsageError(str(error)) from None
+    result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key())
+    notifications.extend(notes)
+    return claimed
+
+
+def _fix_yaml(findings, yaml_files: list[str], stderr) -> list:
+    """--fix, YAML half: the safe fixes of the reported app findings
+    (after skip_list and the baseline); the findings left are reported."""
+    from linter.apps.fix import fix_files
+
+    in_yaml = set(yaml_files)
+    mine = [finding for finding in findings if finding.path in in_yaml]
+    left, fixed = fix_files(mine)
+    for path, count in fixed.items():
+        stderr.write(f"smtplint: fixed {count} in {path}\n" if count
+                     else f"smtplint: could not fix {path}\n")
+    return sorted([f for f in findings if f.path not in in_yaml] + left,
+                  key=lambda f: f.sort_key())
+
+
+def _linted_yaml(yaml_files: list[str], claimed: list[str]) -> bool:
+    """YAML was given or found besides smtplint's own config file."""
+    return bool(claimed) or any(os.path.basename(path) not in (".smtplint.yml", ".smtplint.yaml")
+                                for path in yaml_files)
+
+
+@dataclass(frozen=True)
+class _AppSettings:
+    apps_dir: tuple[str, ...]
+    servers: dict
+    root: str
+    postfix_version: str
 
 
 def _report(findings, rules, files, notifications, options: Options, stdout: TextIO,

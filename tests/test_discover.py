@@ -146,7 +146,7 @@ def test_directory_links_out_of_the_tree_are_noted_not_walked(tmp_path):
     found = discover([str(root)], str(root))
     assert found.configurations == []
     level, message = _problems(found)[str(root / "conf")]
-    assert level == "note" and "not walked" in message
+    assert level == "note" and "not followed" in message
     followed = discover([str(root)], str(root), follow_symlinks=True)
     assert followed.configurations == [ConfigPaths(str(root / "conf" / "main.cf"), None)]
 
@@ -225,3 +225,16 @@ def test_unlistable_directory_is_reported(tmp_path, mode):
     else:
         assert problems[str(locked)] == (
             "error", "not linted: this directory cannot be listed: Permission denied")
+
+
+def test_walk_collects_yaml_and_notes_yaml_links_out_of_the_tree(tmp_path):
+    root = tmp_path / "repo"
+    app = _touch(root / "app" / "settings.yml")
+    (tmp_path / "secret.yml").write_text("password: x\n")
+    (root / "app" / "leak.yaml").symlink_to(tmp_path / "secret.yml")
+    (root / "app" / "inside.yaml").symlink_to("settings.yml")
+    found = discover([str(root)], str(root))
+    assert found.yaml_files == [str(root / "app" / "inside.yaml"), app]
+    assert _problems(found)[str(root / "app" / "leak.yaml")][0] == "note"
+    followed = discover([str(root)], str(root), follow_symlinks=True)
+    assert str(root / "app" / "leak.yaml") in followed.yaml_files

@@ -12,13 +12,14 @@ from linter.commands.common import usage_error
 
 DESCRIPTION = """\
 Print each service's effective settings and where each value came from
-(main.cf:9, master.cf:41, default)."""
+(main.cf:9, master.cf:41, default); for an application's YAML file, the
+SMTP endpoints it configures."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default="/etc/postfix", metavar="PATH",
-                        help="a directory with main.cf and master.cf, or one of those files "
-                             "(default: /etc/postfix)")
+                        help="a directory with main.cf and master.cf, one of those files, "
+                             "or an application's YAML file (default: /etc/postfix)")
     parser.add_argument("-f", "--format", choices=("text", "json"), default="text",
                         help="output format (default: text)")
     parser.add_argument("--postfix-version", metavar="VERSION", default=None,
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, environ) -> in
     from linter.report.escape import unicode_data
     from linter.show import render_text, show_document
 
+    if args.path.lower().endswith((".yml", ".yaml")):
+        return _show_app(args, stdout, stderr)
     version = args.postfix_version or DEFAULT_VERSION
     if version not in SUPPORTED_VERSIONS:
         return usage_error(stderr, f"unsupported Postfix version {version!r}; "
@@ -48,4 +51,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, environ) -> in
         stdout.write(json.dumps(unicode_data(document), indent=2, ensure_ascii=True) + "\n")
     else:
         stdout.write(render_text(document))
+    return 0
+
+
+def _show_app(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import os
+
+    from linter.apps.show import render_json, render_text, show_document
+
+    if not os.path.isfile(args.path):
+        return usage_error(stderr, f"{args.path}: no such file")
+    document = show_document(args.path)
+    stdout.write(render_json(document) if args.format == "json" else render_text(document))
     return 0

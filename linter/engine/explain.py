@@ -7,6 +7,10 @@ from linter.engine.rules import Rule
 
 
 def applies_text(rule: Rule) -> str:
+    if "app" in rule.applies_to:
+        apps = rule.applies_to["app"]
+        return "application SMTP-client endpoints" + (
+            "" if apps == "any" else " of " + ", ".join(apps))
     if "roles" in rule.applies_to:
         return "smtpd services with role " + ", ".join(rule.applies_to["roles"])
     return rule.applies_to["file"]

@@ -44,6 +44,11 @@ class Rule:
     # The check judges values main.cf usually sets: with no main.cf in the
     # repository (e.g. built by postconf at deploy time) they are unknown.
     needs_main_cf: bool = False
+    # Without main.cf the check judges only master.cf's own -o values.
+    partial_without_main_cf: bool = False
+    # The message of the one finding at a main.cf cause that several
+    # services inherit ({services}, {where}, plus the message's fields).
+    cause_message: str = ""
 
     def in_profile(self, profile: str | None) -> bool:
         """Profiles nest: min < basic < safety < production."""
@@ -82,6 +87,8 @@ def rule_from_dict(data: dict, path: str) -> Rule:
             check=data["check"], message=data.get("message", ""), fix=data.get("fix"),
             path=path, severity_by_role=data.get("severity_by_role", {}),
             needs_main_cf=bool(data.get("needs_main_cf", False)),
+            partial_without_main_cf=bool(data.get("partial_without_main_cf", False)),
+            cause_message=data.get("cause_message", ""),
         )
     except (KeyError, TypeError) as error:
         raise RuleError(f"{path}: not a valid rule: missing {error}") from None

@@ -94,4 +94,4 @@ def _finding(rule, scope, path: str, line: int, column: int, where: str,
                         service=service),))
     return Finding(rule=rule.id, severity=rule.severity, path=path, line=line,
                    column=column, message=f"{where}: {text}", service=service, fix=fix,
-                   tags=rule.tags)
+                   tags=rule.tags, parameter=setting.name)

@@ -45,7 +45,7 @@ def check(rule, scope) -> Iterator[Finding]:
         for ref in missing(setting.expansion, param.raw, overridden):
             yield _finding(rule, scope, config.main.path, param.value_line,
                            param.value_column, f"{name} ({at(scope.main_path, param.line)})",
-                           ref, suggestions, None)
+                           ref, suggestions, None, name)
     for view in config.services:
         for override in view.service.override_map().values():
             setting = view.setting(override.name)
@@ -54,11 +54,11 @@ def check(rule, scope) -> Iterator[Finding]:
             for ref in missing(setting.expansion, override.raw, set()):
                 yield _finding(rule, scope, scope.master_path, override.line,
                                override.column, f"{view.label}: -o {override.name}",
-                               ref, suggestions, view.service.key)
+                               ref, suggestions, view.service.key, override.name)
 
 
 def _finding(rule, scope, path: str, line: int, column: int, where: str, name: str,
-             suggestions: dict, service: str | None) -> Finding:
+             suggestions: dict, service: str | None, parameter: str) -> Finding:
     value = suggestions.get(name, "")
     line_text = f"{name} = {value}".rstrip()
     hint = (f"define it in main.cf ({line_text})" if value else
@@ -71,4 +71,4 @@ def _finding(rule, scope, path: str, line: int, column: int, where: str, name: s
                    column=column,
                    message=(f"{where} refers to ${name}, which is never defined: "
                             "Postfix expands it to an empty value"),
-                   service=service, fix=fix, tags=rule.tags)
+                   service=service, fix=fix, tags=rule.tags, parameter=parameter)

@@ -83,7 +83,7 @@ def _main_finding(rule, scope, param, suggestion: str | None) -> Finding:
               else f"Remove {param.name} from main.cf", lines, tuple(edits))
     return Finding(rule=rule.id, severity=rule.severity, path=scope.main_path,
                    line=param.line, column=param.column, message=message, fix=fix,
-                   tags=rule.tags)
+                   tags=rule.tags, parameter=param.name)
 
 
 def _master_finding(rule, scope, view, override, suggestion: str | None) -> Finding:
@@ -102,4 +102,4 @@ def _master_finding(rule, scope, view, override, suggestion: str | None) -> Find
               else f"Remove -o {override.name} from {view.name}", lines, tuple(edits))
     return Finding(rule=rule.id, severity=rule.severity, path=scope.master_path,
                    line=override.line, column=override.column, message=message,
-                   service=key, fix=fix, tags=rule.tags)
+                   service=key, fix=fix, tags=rule.tags, parameter=override.name)
