@@ -79,6 +79,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="the directory report paths are relative to (default: "
                            "$GITHUB_WORKSPACE or $CI_PROJECT_DIR, else the git top level, "
                            "else the current directory)")
+    what.add_argument("--follow-symlinks", action="store_true",
+                      help="lint files and walk directories that symbolic links reach outside "
+                           "the linted tree (default: report them, unread)")
     what.add_argument("-c", "--config", metavar="FILE",
                       help="config file (default: .smtplint.yml, .config/smtplint.yml or "
                            "[tool.smtplint] in pyproject.toml, searched upward)")
@@ -260,7 +263,7 @@ class Targets:
     files: list[str]
     contents: dict[str, bytes]
     nothing_found: bool
-    notifications: tuple = ()       # discovery's, e.g. a directory it could not read
+    problems: tuple = ()            # discovery's FileProblems: not linted, and why
     yaml_files: list = ()           # for the application linter
 
 
@@ -273,7 +276,8 @@ def _targets(args: argparse.Namespace, options: Options) -> Targets:
         raise UsageError("--stdin-filename needs '-' among the paths")
     if from_stdin and options.paths.count(STDIN) > 1:
         raise UsageError("standard input ('-') can be given once")
-    found = discover(paths, options.root, options.exclude_paths)
+    found = discover(paths, options.root, options.exclude_paths,
+                     follow_symlinks=args.follow_symlinks)
     if found.missing:
         raise UsageError(f"{found.missing[0]}: no such file or directory")
     configurations, files = list(found.configurations), found.files()
@@ -286,7 +290,7 @@ def _targets(args: argparse.Namespace, options: Options) -> Targets:
         files += [path for path in (pair.main, pair.master) if path and path not in files]
     return Targets(configurations, files, contents,
                    nothing_found=not configurations,
-                   notifications=tuple(getattr(found, "notifications", ())),
+                   problems=tuple(found.problems),
                    yaml_files=list(found.yaml_files))
 
 
@@ -316,20 +320,23 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     if args.diff:
         stdout.write(fixing[1].diff)
         return EXIT_USAGE if fixing[1].errors else (EXIT_FAILED if fixing[1].diff else EXIT_OK)
-    result = lint_all(targets.configurations, rules, options.version, targets.contents)
+    result = lint_all(targets.configurations, rules, options.version, targets.contents,
+                      unreadable=targets.problems)
     notifications += _internal_errors(result.internal_errors, options, stderr)
-    notifications += targets.notifications
     yaml_files = _lint_apps(targets, rules, settings, args, options, result, notifications)
     if targets.nothing_found and not _linted_yaml(targets.yaml_files, yaml_files):
         notifications.append(Notification(
             f"no main.cf or master.cf found in {' '.join(options.paths)}", level="note"))
-    notifications += result.notifications      # rules that could not judge, and why
+    notifications += result.notifications      # files not linted; rules that could not judge
     findings = apply_warn_list(drop_skipped(result.findings, options.skip_list),
                                options.warn_list)
     if options.generate_ignore:
         from linter.engine import baseline
 
-        path, written, count = baseline.generate(findings, options.root)
+        try:
+            path, written, count = baseline.generate(findings, options.root)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
         state = "wrote" if written else "unchanged:"
         stderr.write(f"smtplint: {state} {path} ({count} entries)\n")
         return EXIT_USAGE if result.internal_errors else EXIT_OK

@@ -77,7 +77,7 @@ class Relocator:
         # A symlink inside the tree is named by its target when that is in
         # the tree too: code scanning cannot show results on a symlink.
         real = os.path.realpath(absolute)
-        if _inside(real, self._real_root):
+        if _inside(real, self._real_root) and os.path.exists(real):   # not a dangling link
             return _posix(os.path.relpath(real, self._real_root))
         if _inside(absolute, self.root):
             return _posix(os.path.relpath(absolute, self.root))

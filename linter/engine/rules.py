@@ -49,6 +49,11 @@ class Rule:
     # The message of the one finding at a main.cf cause that several
     # services inherit ({services}, {where}, plus the message's fields).
     cause_message: str = ""
+    # What --fix may do with the rule's fixes: "safe" (it applies them),
+    # "unsafe" (only with --unsafe-fixes) or "" (no automatic fix); the
+    # note says why, and when a finding's fix differs from the default.
+    fix_safety: str = ""
+    fix_safety_note: str = ""
 
     @property
     def stage(self) -> str:
@@ -100,6 +105,8 @@ def rule_from_dict(data: dict, path: str) -> Rule:
             needs_main_cf=bool(data.get("needs_main_cf", False)),
             partial_without_main_cf=bool(data.get("partial_without_main_cf", False)),
             cause_message=data.get("cause_message", ""),
+            fix_safety=data.get("fix_safety", ""),
+            fix_safety_note=data.get("fix_safety_note", ""),
         )
     except (KeyError, TypeError) as error:
         raise RuleError(f"{path}: not a valid rule: missing {error}") from None
@@ -172,23 +179,90 @@ def compiled_rules(directory: Path, compiled: Path) -> tuple[Rule, ...] | None:
 
 
 def load_user_rules(directory: str) -> list[Rule]:
-    """Load and validate a user's rules directory; RuleError names the file."""
-    if not os.path.isdir(directory):
+    """Load and validate a user's rules directory; RuleError names the file
+    (and the line). Rule files are read as config files are: regular files
+    of at most 1 MB, YAML without aliases, bounded nesting."""
+    from linter.files import describe_missing
+
+    problem = describe_missing(directory)
+    if problem == "does not exist":
         raise RuleError(f"{directory}: rules directory not found")
+    if problem is not None:
+        raise RuleError(f"{directory}: {problem}")
+    if not os.path.isdir(directory):
+        from linter.files import kind
+
+        raise RuleError(f"{directory}: is {kind(os.stat(directory).st_mode)}, not a directory")
     validator = rule_validator()
-    rules = []
-    for path in _rule_files(Path(directory)):
+    return [_load_user_rule(path, validator) for path in _user_rule_files(directory)]
+
+
+def _user_rule_files(directory: str) -> list[str]:
+    """``*.yaml`` below ``directory`` (not under ``apps``), sorted; linked
+    directories are followed once each. A directory that cannot be listed
+    is a RuleError: a rule silently missing would pass what it should fail."""
+    found = []
+    stack = [directory]
+    followed = {os.path.realpath(directory)}
+    while stack:
+        current = stack.pop()
         try:
-            data = _yaml_load(path.read_text())
-        except Exception as error:  # yaml errors carry their own position
-            raise RuleError(f"{path}: not valid YAML: {error}") from None
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-        if errors:
-            error = errors[0]
-            where = "/".join(str(part) for part in error.path) or "(top level)"
-            raise RuleError(f"{path}: {where}: {error.message}")
-        rules.append(rule_from_dict(data, str(path)))
-    return rules
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            raise RuleError(f"{current}: cannot be listed: "
+                            f"{error.strerror or type(error).__name__}") from None
+        subdirectories = []
+        for entry in entries:
+            path = os.path.join(current, entry.name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                real = os.path.realpath(path)
+                if entry.name != "apps" and real not in followed:
+                    followed.add(real)
+                    subdirectories.append(path)
+            elif entry.name.endswith(".yaml"):
+                found.append(path)
+        stack.extend(reversed(subdirectories))
+    return sorted(found)
+
+
+def _load_user_rule(path: str, validator) -> Rule:
+    from linter.files import SETTINGS_LIMIT, UnreadableFile, decode_utf8, read_regular
+    from linter.yamlfile import YamlProblem, load_yaml
+
+    try:
+        document = load_yaml(decode_utf8(read_regular(path, SETTINGS_LIMIT), path))
+    except UnreadableFile as error:
+        raise RuleError(str(error)) from None
+    except YamlProblem as problem:
+        raise RuleError(f"{problem.where(path)}: {problem.message}") from None
+    errors = list(validator.iter_errors(document.data))
+    if errors:
+        def line(error) -> int:
+            return document.line_of(tuple(error.path))
+
+        error = min(errors, key=lambda error: (line(error), [str(p) for p in error.path]))
+        where = "/".join(str(part) for part in error.path) or "(top level)"
+        at = f"{path}:{line(error)}" if line(error) else path
+        raise RuleError(f"{at}: {where}: {schema_message(error)}")
+    return rule_from_dict(document.data, path)
+
+
+def schema_message(error) -> str:
+    """jsonschema's message, unless it quotes too much of the value."""
+    from linter.yamlfile import brief
+
+    if len(error.message) <= 200:
+        return error.message
+    if error.validator == "type":
+        return f"{brief(error.instance)} is not of type {error.validator_value!r}"
+    if error.validator == "enum":
+        return f"{brief(error.instance)} is not one of {brief(error.validator_value, 200)}"
+    return f"{brief(error.instance)} is not valid here ({error.validator})"
 
 
 def rule_validator():

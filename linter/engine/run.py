@@ -370,7 +370,7 @@ def make_fix(rule: Rule, scope: Scope, view: ServiceView | None,
             path=scope.master_path if in_service else scope.main_path,
             service=view.service.key if in_service else None))
     return Fix(rule.fix["description"].format(**fields), lines, tuple(edits),
-               safety=rule.fix.get("safety", "unsafe"))
+               safety=rule.fix_safety or "unsafe")
 
 
 def is_yes(setting: Setting | None) -> bool | None:

@@ -37,7 +37,7 @@ def run_fix(pairs: Sequence[ConfigPaths], contents: dict[str, bytes],
             stderr: TextIO) -> FixOutcome:
     """Fix in memory; write the changed files when ``write``. Files given
     on standard input (``contents``) are never written."""
-    texts, raw = read_texts([pair for pair in pairs])
+    texts, read = read_texts(pairs)
     for path, data in contents.items():
         texts[path] = data.decode("utf-8", ENCODING_ERRORS)
     result = fix_pairs(pairs, texts, lint, policy.allows, version)
@@ -47,7 +47,7 @@ def run_fix(pairs: Sequence[ConfigPaths], contents: dict[str, bytes],
         stderr.write(f"smtplint: {message}\n")
     if write:
         outcome.errors = write_fixed({p: t for p, t in changed.items() if p not in contents},
-                                     raw)
+                                     read)
         for error in outcome.errors:
             stderr.write(f"smtplint: error: {error}\n")
     return outcome

@@ -12,27 +12,28 @@ import difflib
 from collections.abc import Iterable
 
 from linter.atomic import write_if_changed
+from linter.files import CONFIGURATION_LIMIT, UnreadableFile, read_regular_with_stat
 from linter.postfix.load import ConfigPaths
 from linter.postfix.syntax import ENCODING_ERRORS
 
 
-def read_texts(pairs: Iterable[ConfigPaths]) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Each file's text and the bytes it was read from; unreadable files
-    are left out (they are not fixed; lint reports them)."""
+def read_texts(pairs: Iterable[ConfigPaths]) -> tuple[dict[str, str], dict[str, tuple]]:
+    """Each file's text, and the bytes and mtime it was read with (to tell
+    whether it changed before it is written); unreadable files are left
+    out: they are not fixed, lint reports them."""
     texts: dict[str, str] = {}
-    raw: dict[str, bytes] = {}
+    read: dict[str, tuple] = {}
     for pair in pairs:
         for path in (pair.main, pair.master):
             if path is None or path in texts:
                 continue
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
+                data, status = read_regular_with_stat(path, CONFIGURATION_LIMIT)
+            except (UnreadableFile, OSError):
                 continue
-            raw[path] = data
+            read[path] = (data, status.st_mtime_ns)
             texts[path] = data.decode("utf-8", ENCODING_ERRORS)
-    return texts, raw
+    return texts, read
 
 
 def unified_diff(original: dict[str, str], changed: dict[str, str]) -> str:
@@ -46,17 +47,19 @@ def unified_diff(original: dict[str, str], changed: dict[str, str]) -> str:
     return "".join(out)
 
 
-def write_fixed(changed: dict[str, str], raw: dict[str, bytes]) -> list[str]:
-    """Write every changed file; the errors, one per file not written."""
+def write_fixed(changed: dict[str, str], read: dict[str, tuple]) -> list[str]:
+    """Write every changed file (through a symlink to its target,
+    atomically); the errors, one per file not written."""
+    from linter.atomic import ChangedOnDisk
+
     errors = []
     for path, text in sorted(changed.items()):
+        data, mtime = read[path]
         try:
-            with open(path, "rb") as handle:
-                if handle.read() != raw[path]:
-                    errors.append(f"{path}: changed on disk while smtplint was fixing it; "
-                                  "not written")
-                    continue
-            write_if_changed(path, text)
+            write_if_changed(path, text, expected=data, expected_mtime_ns=mtime)
+        except ChangedOnDisk as error:
+            errors.append(f"{path}: {error.strerror or 'changed on disk'} while smtplint was "
+                          "fixing it; not written")
         except OSError as error:
             errors.append(f"{path}: cannot write: {error.strerror or error}")
     return errors

@@ -79,7 +79,7 @@ def _fix(rule, scope, names: list[str]) -> Fix:
     name = names[0] if names else lines[0].split()[0]
     edit = Edit("add-service", scope.master_path, name, "\n".join(lines), f"{name}/inet")
     return Fix(rule.fix["description"], lines, (edit,),
-               safety=rule.fix.get("safety", "unsafe"))
+               safety=rule.fix_safety or "unsafe")
 
 
 def _stand_in_finding(rule, scope, port: int, stand_in: StandIn) -> Finding:
