@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 
 from linter.engine.findings import Edit, Finding
 from linter.fix.compose import Plan, plan
-from linter.fix.edits import EditError, main_patches, master_patches
+from linter.fix.edits import (
+    EditError,
+    MainIndex,
+    main_patches,
+    master_patches,
+    service_index,
+)
 from linter.fix.patch import PatchConflict, Patches, apply
 from linter.postfix.load import ConfigPaths
 from linter.postfix.main_cf import MainCf, parse_main_cf
@@ -111,6 +117,12 @@ class _PairState:
     renamed: dict = field(default_factory=dict)
     fixes: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # The last texts linted (as applied) and their findings: the next pass
+    # starts from them without linting again.
+    linted: tuple = ((), ())
+
+    def _texts_key(self, texts: dict[str, str]) -> tuple:
+        return tuple(texts.get(path) for path in (self.pair.main, self.pair.master) if path)
 
     def step(self, texts: dict[str, str], lint: Lint, allows: Allows,
              conflicts: list[str]) -> dict[str, str]:
@@ -122,7 +134,8 @@ class _PairState:
                 self.skipped.extend(f"{path}: not fixed: the configuration has a parse error"
                                     for path in (self.pair.main, self.pair.master) if path)
             return {}
-        findings = lint(config)
+        key = self._texts_key(texts)
+        findings = self.linted[1] if self.linted[0] == key else lint(config)
         if self.initial_errors is None:
             self.initial_errors = {identity(f) for f in findings if f.severity == "error"}
             self.initial_diagnostics = _unwanted(config)
@@ -148,8 +161,10 @@ class _PairState:
                lint: Lint, allows: Allows) -> list[tuple[str | None, str]]:
         """What the edits would bring that was not there at the start and
         that no allowed fix mends: (service, description) pairs."""
-        trial = _configuration(self.pair, {**texts, **new_texts}, self.version)
+        trial_texts = {**texts, **new_texts}
+        trial = _configuration(self.pair, trial_texts, self.version)
         findings = lint(trial)
+        self.linted = (self._texts_key(trial_texts), findings)
         renamed = self.renamed | _renames(edits, self.renamed)
         fresh = [(f.service, f"{f.rule} ({f.message})") for f in findings
                  if f.severity == "error" and not allows(f)
@@ -283,9 +298,10 @@ def _apply_to_file(parsed: MainCf | MasterCf, edits: list[Edit],
     keeping each edit that does not make the file worse."""
     problems: list[str] = []
     patches: list[tuple[Edit, Patches]] = []
+    index = service_index(parsed) if isinstance(parsed, MasterCf) else MainIndex(parsed)
     for edit in edits:
         try:
-            patches.append((edit, _patches(edit, parsed)))
+            patches.append((edit, _patches(edit, parsed, index)))
         except EditError as error:
             problems.append(f"{parsed.path}: {_label(edit)} not applied: {error}")
     together = Patches()
@@ -311,10 +327,11 @@ def _apply_to_file(parsed: MainCf | MasterCf, edits: list[Edit],
     return text, kept, problems
 
 
-def _patches(edit: Edit, parsed: MainCf | MasterCf) -> Patches:
+def _patches(edit: Edit, parsed: MainCf | MasterCf, index=None) -> Patches:
+    """``index``: the file's MainIndex or service_index, shared by its edits."""
     if isinstance(parsed, MasterCf):
-        return master_patches(edit, parsed)
-    return main_patches(edit, parsed)
+        return master_patches(edit, parsed, index)
+    return main_patches(edit, parsed, index)
 
 
 def _applied(parsed: MainCf | MasterCf, patches: Patches) -> str | None:

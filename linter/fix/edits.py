@@ -27,20 +27,47 @@ class EditError(Exception):
 
 # -- main.cf ------------------------------------------------------------------
 
-def main_patches(edit: Edit, main: MainCf) -> Patches:
+class MainIndex:
+    """main.cf's definitions by name and the last line of each family of
+    names (``smtpd_tls_``...), built once for all edits of one file."""
+
+    def __init__(self, main: MainCf):
+        self.definitions: dict[str, list[Parameter]] = {}
+        self.families: dict[str, int] = {}
+        for param in main.parameters:
+            self.definitions.setdefault(param.name, []).append(param)
+            words = param.name.split("_")
+            for length in range(1, len(words)):
+                self.families["_".join(words[:length]) + "_"] = param.node.lines[-1].number
+        numbers = [line.number for node in main.nodes for line in node.lines]
+        self.last_line = numbers[-1] if numbers else 0
+
+    def anchor_line(self, name: str) -> int:
+        """Where a new parameter goes: after the last one of its family
+        (``smtpd_tls_`` beside ``smtpd_tls_``, else ``smtpd_``), else at the end."""
+        words = name.split("_")
+        for length in range(len(words) - 1, 0, -1):
+            line = self.families.get("_".join(words[:length]) + "_")
+            if line is not None:
+                return line
+        return self.last_line
+
+
+def main_patches(edit: Edit, main: MainCf, index: MainIndex | None = None) -> Patches:
+    index = MainIndex(main) if index is None else index
     if edit.action == "set":
-        return set_parameter(main, edit.name, edit.value or "")
+        return set_parameter(index, edit.name, edit.value or "")
     if edit.action == "remove":
-        return remove_parameter(main, edit.name, edit.span[0] if edit.span else None)
+        return remove_parameter(index, edit.name, edit.span[0] if edit.span else None)
     raise EditError(f"{edit.action} is not a main.cf edit")
 
 
-def set_parameter(main: MainCf, name: str, value: str) -> Patches:
+def set_parameter(index: MainIndex, name: str, value: str) -> Patches:
     """Change the definition in force, or add ``name = value``."""
     patches = Patches()
-    definitions = [param for param in main.parameters if param.name == name]
+    definitions = index.definitions.get(name)
     if not definitions:
-        patches.insert_after(_anchor_line(main, name), [f"{name} = {value}"])
+        patches.insert_after(index.anchor_line(name), [f"{name} = {value}"])
         return patches
     param = definitions[-1]
     first = param.node.lines[0]
@@ -55,18 +82,18 @@ def set_parameter(main: MainCf, name: str, value: str) -> Patches:
     return patches
 
 
-def remove_parameter(main: MainCf, name: str, line: int | None = None) -> Patches:
+def remove_parameter(index: MainIndex, name: str, line: int | None = None) -> Patches:
     """Remove every definition, so no earlier duplicate takes over; with
     ``line``, only the definition that starts there (a duplicate)."""
     patches = Patches()
-    definitions = [param for param in main.parameters
-                   if param.name == name and line in (None, param.line)]
+    definitions = [param for param in index.definitions.get(name, ())
+                   if line in (None, param.line)]
     if not definitions:
         raise EditError(f"{name} is not set in main.cf")
     for param in definitions:
         patches.delete(param.node.lines[0].number)
-        for line in _continuation_lines(param.node):
-            patches.delete(line.number)
+        for continuation in _continuation_lines(param.node):
+            patches.delete(continuation.number)
     return patches
 
 
@@ -76,25 +103,18 @@ def _continuation_lines(node: Node) -> list[Line]:
     return [line for line in node.lines[1:] if line_kind(line.text) is NodeKind.STRAY]
 
 
-def _anchor_line(main: MainCf, name: str) -> int:
-    """Where a new parameter goes: after the last one of its family
-    (``smtpd_tls_`` beside ``smtpd_tls_``, else ``smtpd_``), else at the end."""
-    words = name.split("_")
-    for length in range(len(words) - 1, 0, -1):
-        prefix = "_".join(words[:length]) + "_"
-        family: list[Parameter] = [p for p in main.parameters if p.name.startswith(prefix)]
-        if family:
-            return family[-1].node.lines[-1].number
-    last = [line.number for node in main.nodes for line in node.lines]
-    return last[-1] if last else 0
-
-
 # -- master.cf ----------------------------------------------------------------
 
-def master_patches(edit: Edit, master: MasterCf) -> Patches:
+def master_patches(edit: Edit, master: MasterCf,
+                   services: dict[str, Service] | None = None) -> Patches:
+    """``services``: ``service_index(master)``, when many edits share one
+    master.cf (each would otherwise search every entry)."""
     if edit.action == "add-service":
         return add_service(master, edit)
-    service = find_service(master, edit.service or "")
+    services = service_index(master) if services is None else services
+    service = services.get(edit.service or "")
+    if service is None:
+        raise EditError(f"master.cf has no entry {edit.service}")
     if edit.action == "set":
         return set_option(service, edit.name, edit.value or "")
     if edit.action == "remove":
@@ -106,12 +126,10 @@ def master_patches(edit: Edit, master: MasterCf) -> Patches:
     raise EditError(f"unknown edit action {edit.action!r}")
 
 
-def find_service(master: MasterCf, key: str) -> Service:
-    """The entry ``name/type`` (the last one when it is duplicated)."""
-    found = [service for service in master.services if service.key == key]
-    if not found:
-        raise EditError(f"master.cf has no entry {key}")
-    return found[-1]
+def service_index(master: MasterCf) -> dict[str, Service]:
+    """Each ``name/type`` and its entry (the last one when duplicated:
+    master uses that one)."""
+    return {service.key: service for service in master.services}
 
 
 def option_text(name: str, value: str) -> str:
@@ -277,7 +295,7 @@ def add_service(master: MasterCf, edit: Edit) -> Patches:
     commented out; otherwise insert ``edit.value`` after the last smtpd
     listener."""
     name, _, kind = (edit.service or f"{edit.name}/inet").partition("/")
-    if any(service.key == f"{name}/{kind}" for service in master.services):
+    if f"{name}/{kind}" in service_index(master):
         raise EditError(f"master.cf already has {name}/{kind}")
     lines = [line for node in master.nodes for line in node.lines]
     patches = Patches()
