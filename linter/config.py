@@ -30,7 +30,7 @@ from linter.files import (
 CONFIG_NAMES = (".smtplint.yml", ".smtplint.yaml", os.path.join(".config", "smtplint.yml"))
 PYPROJECT = "pyproject.toml"
 KEYS = ("profile", "skip_list", "warn_list", "enable_list", "exclude_paths", "rules_dir",
-        "postfix_version", "strict", "format", "apps_dir", "servers")
+        "postfix_version", "strict", "format", "apps_dir", "servers", "fix_only")
 
 
 CONFIG_LIMIT = SETTINGS_LIMIT               # .smtplint.yml: a few hundred bytes in practice
@@ -51,6 +51,7 @@ class Settings:
     path: str | None = None         # the config file, when there is one
     profile: str | None = None
     skip_list: tuple[str, ...] = ()
+    fix_only: tuple[str, ...] = ()  # --fix applies only these rules' fixes
     warn_list: tuple[str, ...] = ()
     enable_list: tuple[str, ...] = ()
     exclude_paths: tuple[str, ...] = ()
@@ -347,7 +348,8 @@ def _settings(data: dict, path: Path, root: Path) -> Settings:
         rules_dir = (rules_dir,)
     return Settings(
         root=str(root), path=str(path), profile=data.get("profile"),
-        skip_list=tuple(data.get("skip_list", ())), warn_list=tuple(data.get("warn_list", ())),
+        skip_list=tuple(data.get("skip_list", ())), fix_only=tuple(data.get("fix_only", ())),
+        warn_list=tuple(data.get("warn_list", ())),
         enable_list=tuple(data.get("enable_list", ())),
         exclude_paths=tuple(data.get("exclude_paths", ())),
         rules_dir=tuple(str(root / directory) for directory in rules_dir),

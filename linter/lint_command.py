@@ -131,8 +131,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even with failing findings (still 2 on errors)")
     status.add_argument("--generate-ignore", action="store_true",
                         help="write the current findings to .smtplint-ignore and exit 0")
-    status.add_argument("--fix", action="store_true",
-                        help="apply safe fixes to application YAML files")
+    fixes = parser.add_argument_group("fixes")
+    fixes.add_argument("--fix", action="store_true",
+                       help="apply the safe fixes (they cannot change who can connect, "
+                            "authenticate or relay), then report what remains")
+    fixes.add_argument("--unsafe-fixes", action="store_true",
+                       help="with --fix or --diff, also apply fixes that change policy")
+    fixes.add_argument("--fix-only", action="extend", type=_selectors, default=[],
+                       metavar="RULE", help="fix only these rules' findings (comma-separated, "
+                                            "repeatable; adds to fix_only)")
+    fixes.add_argument("--diff", action="store_true",
+                       help="print the change --fix would make as a unified diff, write "
+                            "nothing; exit 1 when there is a change")
     what.add_argument("--apps-dir", action="append", default=[], metavar="DIR",
                       help="also load application mappings from DIR (repeatable)")
 
@@ -159,6 +169,7 @@ class Options:
     verbosity: int
     exit_zero: bool
     project_root: str | None = None
+    fix_only: tuple[str, ...] = ()
 
 
 def merge(args: argparse.Namespace, settings, environ: Mapping[str, str] = os.environ,
@@ -182,7 +193,8 @@ def merge(args: argparse.Namespace, settings, environ: Mapping[str, str] = os.en
                        *cli_excludes(args.exclude, settings.root, cwd or os.getcwd())),
         root=settings.root, generate_ignore=args.generate_ignore,
         color=use_color(args.no_color or bool(args.output), environ, stream),
-        verbosity=verbosity, exit_zero=args.exit_zero, project_root=args.project_root)
+        verbosity=verbosity, exit_zero=args.exit_zero, project_root=args.project_root,
+        fix_only=(*getattr(settings, "fix_only", ()), *args.fix_only))
 
 
 def cli_excludes(patterns: Sequence[str], root: str, cwd: str) -> list[str]:
@@ -304,6 +316,10 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         stderr.write(f"smtplint: config: {settings.path or 'none'}; {len(rules)} rules; "
                      f"{len(targets.configurations)} configurations, "
                      f"{len(targets.files)} files\n")
+    fixing = _fix_postfix(args, rules, targets, options, stderr)
+    if args.diff:
+        stdout.write(fixing[1].diff)
+        return EXIT_USAGE if fixing[1].errors else (EXIT_FAILED if fixing[1].diff else EXIT_OK)
     result = lint_all(targets.configurations, rules, options.version, targets.contents,
                       unreadable=targets.problems)
     notifications += _internal_errors(result.internal_errors, options, stderr)
@@ -327,8 +343,35 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     findings = _without_baseline(findings, options.root)
     if args.fix and yaml_files:
         findings = _fix_yaml(findings, yaml_files, stderr)
+    if fixing is not None:
+        from linter.fix.command import summary
+
+        policy, outcome = fixing
+        notifications.append(Notification(summary(outcome, findings, policy), level="note"))
+        notifications += [Notification(error) for error in outcome.errors]
     return _report(findings, all_rules, targets.files + yaml_files, notifications, options,
                    stdout, stderr, environ)
+
+
+def _fix_postfix(args, rules, targets: Targets, options: Options, stderr: TextIO):
+    """--fix / --diff on the Postfix pairs, before they are linted for the
+    report; None when neither was asked for."""
+    if not (args.fix or args.diff):
+        return None
+    if args.fix and targets.contents:
+        raise UsageError("--fix cannot write standard input back; use --diff")
+    from linter.engine.select import drop_skipped
+    from linter.fix.command import run_fix
+    from linter.fix.compose import FixPolicy
+    from linter.lint import lint_configuration
+
+    def reported(config):
+        found = drop_skipped(lint_configuration(config, rules), options.skip_list)
+        return _without_baseline(found, options.root)
+
+    policy = FixPolicy(unsafe=args.unsafe_fixes, only=frozenset(options.fix_only))
+    return policy, run_fix(targets.configurations, targets.contents, reported, policy,
+                           options.version, write=args.fix, stderr=stderr)
 
 
 def _internal_errors(problems, options: Options, stderr: TextIO) -> list:

@@ -91,7 +91,7 @@ def test_text_exact():
     assert render("text", sample()) == (
         "main.cf:22:1: error submission-tls-not-required submission (master.cf:14) accepts"
         " AUTH before TLS: smtpd_tls_security_level=may (main.cf:22)\n"
-        "  fix: Require TLS on submission\n"
+        "  fix (unsafe: --fix --unsafe-fixes): Require TLS on submission\n"
         "    -o smtpd_tls_security_level=encrypt\n"
         "master.cf:14:5: warning tls-old-protocols TLSv1 allowed\n"
         "main.cf:0:0: info note-file whole file\n"
@@ -174,7 +174,7 @@ def test_json_exact(findings_validator):
                 "lines": ["-o smtpd_tls_security_level=encrypt"],
                 "edits": [{"action": "set", "path": "master.cf",
                            "name": "smtpd_tls_security_level", "value": "encrypt",
-                           "service": "submission/inet"}],
+                           "service": "submission/inet", "span": None}],
                 "safety": "unsafe"}}
     assert document["findings"][1]["service"] is None
     assert document["findings"][1]["fix"] is None
@@ -352,7 +352,8 @@ def test_junit_counts_and_structure():
     assert all(case.get("file") is None for case in cases)     # not in junit-10.xsd
     assert failure.get("type") == "error"
     assert failure.get("message") == error().message
-    assert "fix: Require TLS on submission\n    -o smtpd_tls_security_level=encrypt" in failure.text
+    assert ("fix (unsafe: --fix --unsafe-fixes): Require TLS on submission\n"
+            "    -o smtpd_tls_security_level=encrypt") in failure.text
     assert cases[1].find("system-out").text.startswith("master.cf:14:5: warning tls-old-protocols")
     assert cases[3].get("name") == "other/main.cf" and len(cases[3]) == 0
 

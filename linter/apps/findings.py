@@ -101,7 +101,7 @@ def make(rule, endpoint: Endpoint, at: tuple[str | None, ...], values: dict[str,
     if rule.fix and fix is not None:
         description = rule.fix["description"].format(**values)
         edits = tuple(fix[1] or ())
-        made_fix = Fix(description, (), edits, safety=rule.fix.get("safety", "unsafe"))
+        made_fix = Fix(description, (), edits, safety=rule.fix_safety or "unsafe")
     return Finding(
         rule=rule.id, severity=severity or rule.severity, path=endpoint.path, line=line,
         column=column, message=text, service=mask(endpoint.label, secrets),

@@ -38,4 +38,19 @@ def rule_markdown(rule: Rule) -> str:
     ]
     if rule.fix and rule.fix.get("lines"):
         lines += ["## Suggested lines", "", "```", *rule.fix["lines"], "```", ""]
+    lines += ["## Fix safety", "", fix_safety_text(rule), ""]
     return "\n".join(lines)
+
+
+SAFETY_TEXT = {
+    "safe": "Safe: `smtplint lint --fix` applies it. It cannot change which clients "
+            "can connect, authenticate or relay.",
+    "unsafe": "Unsafe: it changes policy, so `smtplint lint --fix` applies it only with "
+              "`--unsafe-fixes`; read the diff (`--diff --unsafe-fixes`) first.",
+    "": "No automatic fix: the change needs a decision only you can make.",
+}
+
+
+def fix_safety_text(rule: Rule) -> str:
+    text = SAFETY_TEXT[rule.fix_safety]
+    return f"{text} {rule.fix_safety_note.strip()}" if rule.fix_safety_note else text

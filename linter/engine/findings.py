@@ -14,12 +14,27 @@ SEVERITIES = ("error", "warning", "info")
 FIX_SAFETY = ("safe", "unsafe")
 
 
+# What an Edit can do (linter/fix applies them to the syntax tree).
+EDIT_ACTIONS = ("set", "remove", "rename-service", "add-service", "replace")
+
+
 @dataclass(frozen=True)
 class Edit:
     """A structured change to a configuration file.
 
-    ``action`` is ``set`` (main.cf parameter, or ``-o`` when ``service`` is
-    given) or ``remove``; ``service`` is the master.cf ``name/type``.
+    - ``set`` / ``remove``: a main.cf parameter, or the ``-o`` option
+      ``name`` of the master.cf entry ``service`` (``name/type``) when
+      ``service`` is given. ``remove`` removes every definition, so no
+      earlier duplicate takes over; with a ``span``, only the main.cf
+      definition on its line (a duplicate that Postfix ignores).
+    - ``rename-service``: the entry ``service`` gets the service field ``name``.
+    - ``add-service``: the entry ``service`` (``name`` is its service field)
+      is activated from a commented-out block when master.cf has one, else
+      ``value`` (the whole entry, lines joined by newlines) is inserted
+      after the last smtpd listener.
+    - ``replace``: the words at ``span`` (start line, start column, end
+      line, end column; 1-based, end exclusive) of entry ``service``
+      become ``value`` (a broken ``-o`` rewritten as the author meant).
     """
 
     action: str
@@ -27,6 +42,7 @@ class Edit:
     name: str
     value: str | None = None
     service: str | None = None
+    span: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)

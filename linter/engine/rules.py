@@ -49,6 +49,11 @@ class Rule:
     # The message of the one finding at a main.cf cause that several
     # services inherit ({services}, {where}, plus the message's fields).
     cause_message: str = ""
+    # What --fix may do with the rule's fixes: "safe" (it applies them),
+    # "unsafe" (only with --unsafe-fixes) or "" (no automatic fix); the
+    # note says why, and when a finding's fix differs from the default.
+    fix_safety: str = ""
+    fix_safety_note: str = ""
 
     @property
     def stage(self) -> str:
@@ -100,6 +105,8 @@ def rule_from_dict(data: dict, path: str) -> Rule:
             needs_main_cf=bool(data.get("needs_main_cf", False)),
             partial_without_main_cf=bool(data.get("partial_without_main_cf", False)),
             cause_message=data.get("cause_message", ""),
+            fix_safety=data.get("fix_safety", ""),
+            fix_safety_note=data.get("fix_safety_note", ""),
         )
     except (KeyError, TypeError) as error:
         raise RuleError(f"{path}: not a valid rule: missing {error}") from None

@@ -75,6 +75,9 @@ class Scope:
     config: Configuration
     services: list[ServiceView]
     suppressions: dict | None = None    # by path, from suppress.file_suppressions
+    # Every definition is in view (a main.cf that is no template), so a
+    # ``$name`` nothing defines is the empty value Postfix makes of it.
+    undefined_is_empty: bool = False
 
     @property
     def main_path(self) -> str:
@@ -84,26 +87,23 @@ class Scope:
     def master_path(self) -> str:
         return self.config.master.path if self.config.master else "master.cf"
 
-    @property
-    def undefined_is_empty(self) -> bool:
-        """Every definition is in view (a main.cf that is no template), so a
-        ``$name`` nothing defines is the empty value Postfix makes of it."""
-        from linter.engine.builtins.parameter_names import main_is_templated
-
-        return self.config.main is not None and not main_is_templated(self.config)
 
 
 def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     from linter.engine.suppress import file_suppressions
 
+    from linter.engine.builtins.parameter_names import main_is_templated
+
     findings: list[Finding] = []
     suppressions = file_suppressions(config)
+    undefined_is_empty = config.main is not None and not main_is_templated(config)
     for rule in rules:
         if rule.stage != "lint":
             continue  # apps: linter.apps; probe, host: smtplint probe / audit
         if rule.needs_main_cf and config.main is None:
             continue  # what main.cf would set is unknown, not Postfix's default
-        scope = Scope(config, services_in_scope(config, rule.applies_to), suppressions)
+        scope = Scope(config, services_in_scope(config, rule.applies_to), suppressions,
+                      undefined_is_empty)
         if "builtin" in rule.check:
             module = importlib.import_module(f"linter.engine.builtins.{rule.check['builtin']}")
             findings.extend(module.check(rule, scope))
@@ -370,7 +370,7 @@ def make_fix(rule: Rule, scope: Scope, view: ServiceView | None,
             path=scope.master_path if in_service else scope.main_path,
             service=view.service.key if in_service else None))
     return Fix(rule.fix["description"].format(**fields), lines, tuple(edits),
-               safety=rule.fix.get("safety", "unsafe"))
+               safety=rule.fix_safety or "unsafe")
 
 
 def is_yes(setting: Setting | None) -> bool | None:

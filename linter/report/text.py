@@ -58,9 +58,16 @@ def finding_lines(finding: Finding, color: bool, whole: bool = True) -> list[str
     lines = [f"{head} {one_line(message)}"]
     if finding.fix is not None:
         description = finding.fix.description if whole else shorten(finding.fix.description)
-        lines.append(f"  fix: {one_line(description)}")
+        lines.append(f"  fix ({fix_label(finding.fix)}): {one_line(description)}")
         lines.extend(INDENT + one_line(line) for line in finding.fix.lines)
     return lines
+
+
+def fix_label(fix) -> str:
+    """Whether ``--fix`` would apply the fix."""
+    if not fix.edits:
+        return "by hand"
+    return "--fix applies it" if fix.safety == "safe" else "unsafe: --fix --unsafe-fixes"
 
 
 def notification_line(note: Notification, color: bool) -> str:

@@ -45,8 +45,8 @@ def check(rule, scope) -> Iterator[Finding]:
             description = (f"Keep one definition: delete {param.name} at {there}, which "
                            "Postfix ignores, or move the value you meant to the last one")
         fix = Fix(description, (f"{param.name} = {param.raw}",),
-                  (Edit(action="set", path=scope.main_path, name=param.name,
-                        value=param.raw),),
+                  (Edit(action="remove", path=scope.main_path, name=param.name,
+                        span=(earlier.line, earlier.column, earlier.line, earlier.column)),),
                   safety="safe" if same else "unsafe")
         yield Finding(
             rule=rule.id, severity="info" if same else rule.severity, path=scope.main_path,

@@ -153,4 +153,6 @@ def _fix(advice: Advice, lines: tuple[str, ...], path: str, name: str,
     where = f" under {service.split('/')[0]}" if service else ""
     text = (f"Replace {name} with {replaced}{where}" if advice.sets
             else f"Remove {name}{where}")
-    return Fix(text, lines, tuple(edits))
+    # The replacement Postfix derives keeps the behaviour; removing a
+    # setting that still counts for something may not.
+    return Fix(text, lines, tuple(edits), safety="safe" if advice.sets else "unsafe")

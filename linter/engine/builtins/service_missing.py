@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter.engine.findings import Finding, Fix, Related
+from linter.engine.findings import Edit, Finding, Fix, Related
 from linter.engine.run import is_yes, origin
 from linter.postfix.resolve import ServiceView
 from linter.postfix.syntax import NodeKind
@@ -68,8 +68,18 @@ def check(rule, scope) -> Iterator[Finding]:
     line = commented[0] if commented else 1
     yield Finding(rule=rule.id, severity=rule.severity, path=scope.master_path, line=line,
                   column=1, message=rule.message.format(state=state),
-                  fix=Fix(rule.fix["description"], tuple(rule.fix.get("lines", ()))),
+                  fix=_fix(rule, scope, options.get("names", [])),
                   tags=rule.tags)
+
+
+def _fix(rule, scope, names: list[str]) -> Fix:
+    """Activate the commented-out entry when master.cf has one, else add
+    the rule's entry (linter/fix decides which when it applies the edit)."""
+    lines = tuple(rule.fix.get("lines", ()))
+    name = names[0] if names else lines[0].split()[0]
+    edit = Edit("add-service", scope.master_path, name, "\n".join(lines), f"{name}/inet")
+    return Fix(rule.fix["description"], lines, (edit,),
+               safety=rule.fix_safety or "unsafe")
 
 
 def _stand_in_finding(rule, scope, port: int, stand_in: StandIn) -> Finding:

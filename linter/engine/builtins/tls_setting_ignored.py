@@ -108,8 +108,8 @@ def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: st
     if setting.source.kind == "master":
         fix = Fix(f"Remove -o {setting.name}={setting.raw.strip()} from {view.label}",
                   (), (Edit("remove", scope.master_path, setting.name,
-                            service=view.service.key),))
+                            service=view.service.key),), safety="safe")
     else:
         fix = Fix(f"Remove {setting.name} from main.cf ({setting.source.label})",
-                  (), (Edit("remove", scope.main_path, setting.name),))
+                  (), (Edit("remove", scope.main_path, setting.name),), safety="safe")
     return Problem(view, setting, {"reason": reason}, fix)

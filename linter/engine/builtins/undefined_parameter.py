@@ -66,7 +66,9 @@ def _finding(rule, scope, path: str, line: int, column: int, where: str, name: s
             "an empty value keeps today's behaviour)")
     fix = Fix(f"{name} is used but never defined: {hint}, or remove the reference",
               (line_text,) if value else (f"{name} =",),
-              (Edit(action="set", path=scope.main_path, name=name, value=value),))
+              (Edit(action="set", path=scope.main_path, name=name, value=value),),
+              # defined empty, the name reads as it does today
+              safety="unsafe" if value else "safe")
     return Finding(rule=rule.id, severity=rule.severity, path=path, line=line,
                    column=column,
                    message=(f"{where} refers to ${name}, which is never defined: "
