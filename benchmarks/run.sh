@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 benchmarks/bench_model.py
 python3 benchmarks/bench_lint.py
+python3 benchmarks/bench_apps.py
+python3 benchmarks/bench_probe.py   # needs root, postfix, sasl2-bin, testssl.sh

@@ -1,3 +1,5 @@
+import sys
+
 from linter.cli import main
 
-main()
+sys.exit(main())

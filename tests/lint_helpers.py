@@ -81,34 +81,46 @@ def submission_line(directory: Path) -> int:
     return next(n for n, line in enumerate(lines, 1) if line.startswith("submission "))
 
 
+GIT_ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+# What a CI runner or the user's shell sets that changes smtplint's output.
+CI_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY", "CI_PROJECT_DIR",
+                "FORCE_COLOR", "NO_COLOR", "TERM")
+
+
+def clean_environment() -> dict:
+    return {key: value for key, value in os.environ.items() if key not in CI_VARIABLES}
+
+
 def lint(cwd: Path, *args: str, env: dict | None = None) -> Result:
     """``smtplint lint`` in-process (fast): same code as the real command."""
-    from linter.lint_command import run
+    return smtplint(cwd, "lint", *args, env=env)
+
+
+def smtplint(cwd: Path, *args: str, env: dict | None = None) -> Result:
+    """Any smtplint command in-process, through the real entry point."""
+    from linter.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        environ = {key: value for key, value in os.environ.items()
-                   if key not in ("GITHUB_ACTIONS", "FORCE_COLOR", "NO_COLOR")}
+        environ = clean_environment()
         environ.update(env or {})
-        try:
-            code = run(list(args), stdout=out, stderr=err, environ=environ)
-        except SystemExit as exit_:  # argparse usage errors
-            code = int(exit_.code or 0)
+        code = main(list(args), stdout=out, stderr=err, environ=environ)
     finally:
         os.chdir(old)
     return Result(code, out.getvalue(), err.getvalue())
 
 
 def lint_process(cwd: Path, *args: str, env: dict | None = None,
-                 command: str = "lint") -> Result:
+                 command: str = "lint", stdin: str | bytes | None = None) -> Result:
     """The real command as a fresh process: ``python -m linter lint ...``."""
-    environ = {key: value for key, value in os.environ.items()
-               if key not in ("GITHUB_ACTIONS", "FORCE_COLOR", "NO_COLOR")}
+    environ = clean_environment()
     environ["PYTHONPATH"] = str(ROOT) + os.pathsep + environ.get("PYTHONPATH", "")
     environ.update(env or {})
     completed = subprocess.run([sys.executable, "-m", "linter", command, *args], cwd=cwd,
-                               env=environ, capture_output=True, text=True, timeout=120,
-                               check=False)
-    return Result(completed.returncode, completed.stdout, completed.stderr)
+                               env=environ, capture_output=True, timeout=120, check=False,
+                               input=stdin.encode() if isinstance(stdin, str) else stdin)
+    return Result(completed.returncode, completed.stdout.decode("utf-8", "replace"),
+                  completed.stderr.decode("utf-8", "replace"))

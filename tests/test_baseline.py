@@ -4,8 +4,12 @@ next runs, so only new problems fail."""
 from __future__ import annotations
 
 import os
+import stat
 import time
+from pathlib import Path
 
+import pytest
+from limits import assert_no_traceback, smtplint_limited
 from lint_helpers import bad_pair, lint, project
 
 RULE = "submission-tls-not-required"
@@ -58,3 +62,125 @@ def test_malformed_ignore_file_exits_2_with_line(tmp_path):
     result = lint(root)
     assert result.code == 2
     assert ".smtplint-ignore:2: expected 'path rule-id'" in result.err
+
+
+# --- paths that need quoting; special ignore files -------------------------------------
+
+AWKWARD_NAMES = [
+    "dir with space", " leading space", "trailing space ", "#hash", "mid#hash", "tab\there",
+    "new\nline", 'double"quote', "back\\slash", "caf\u00e9", "line\u2028separator",
+    "zero\u200bwidth", "\ufeffbom", "nel\u0085", "emoji\U0001f600", "-dash", "\"", "'",
+    "a  b", "x\ry",
+]
+
+
+def _entries(root) -> list[str]:
+    return [line for line in (root / ".smtplint-ignore").read_text(encoding="utf-8")
+            .split("\n") if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("name", AWKWARD_NAMES)
+def test_generated_baseline_round_trips_awkward_paths(tmp_path, name):
+    root = project(tmp_path)
+    bad_pair(root / name / "postfix")
+    assert lint(root).code == 1
+    generated = lint(root, "--generate-ignore")
+    assert generated.code == 0, generated.err
+    assert len(_entries(root)) == 1
+    second = lint(root)
+    assert second.code == 0, (second.err, _entries(root))
+
+
+def test_non_utf8_directory_name_round_trips(tmp_path):
+    root = project(tmp_path)
+    bad_pair(Path(os.fsdecode(bytes(root) + b"/latin\xe9-\xff")))
+    assert lint(root).code == 1
+    assert lint(root, "--generate-ignore").code == 0
+    text = (root / ".smtplint-ignore").read_bytes().decode("utf-8")       # still UTF-8
+    assert '"latin\\xe9-\\xff/master.cf"' in text
+    assert lint(root).code == 0
+
+
+def test_several_awkward_paths_in_one_file(tmp_path):
+    root = project(tmp_path)
+    for name in AWKWARD_NAMES[:8]:
+        bad_pair(root / name)
+    assert lint(root, "--generate-ignore").code == 0
+    assert len(_entries(root)) == 8
+    assert lint(root).code == 0
+
+
+def test_old_unquoted_file_with_spaces_still_loads(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "dir with space")
+    (root / ".smtplint-ignore").write_text(f"dir with space/master.cf {RULE}\n")
+    assert lint(root).code == 0
+    raw = project(tmp_path / "raw")
+    bad_pair(Path(os.fsdecode(bytes(raw) + b"/raw\xff")))
+    (raw / ".smtplint-ignore").write_bytes(b"raw\xff/master.cf " + RULE.encode() + b"\n")
+    assert lint(raw).code == 0
+
+
+@pytest.mark.parametrize("line, says", [
+    ('"unterminated/master.cf rule', "a quoted path without its closing"),
+    ('"a"rule', "expected 'path rule-id' after the quoted path"),
+    ('"a" rule extra', "expected 'path rule-id' after the quoted path"),
+    ('"a"', "expected 'path rule-id' after the quoted path"),
+    ('"bad\\q" rule', "bad escape '\\q'"),
+    ('"bad\\x4" rule', "bad escape '\\x'"),
+    ('"bad\\U00110000" rule', "bad escape"),
+    ("lonely", "expected 'path rule-id'"),
+])
+def test_malformed_quoted_lines_are_located(tmp_path, line, says):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    (root / ".smtplint-ignore").write_text(f"# header\n{line}\n")
+    result = lint(root)
+    assert result.code == 2
+    assert ".smtplint-ignore:2: " in result.err and says in result.err
+
+
+@pytest.mark.parametrize("kind, says", [
+    ("fifo", "is a FIFO (named pipe), not a regular file"),
+    ("directory", "is a directory, not a regular file"),
+    ("device", "is a character device, not a regular file"),
+    ("dangling", "is a dangling symbolic link"),
+    ("huge", "larger than the 16 MB smtplint reads"),
+])
+def test_special_ignore_file_exits_2_in_bounded_time(tmp_path, kind, says):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    ignore = root / ".smtplint-ignore"
+    if kind == "fifo":
+        os.mkfifo(ignore)
+    elif kind == "directory":
+        ignore.mkdir()
+    elif kind == "device":
+        ignore.symlink_to("/dev/zero")
+    elif kind == "dangling":
+        ignore.symlink_to("gone")
+    else:
+        with open(ignore, "wb") as handle:
+            handle.truncate(17 * 1024 * 1024)
+    result = smtplint_limited("lint", cwd=root, seconds=20, memory_mb=400)
+    assert_no_traceback(result)
+    assert result.code == 2 and says in result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_generate_ignore_does_not_replace_a_special_file(tmp_path, kind):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    ignore = root / ".smtplint-ignore"
+    if kind == "fifo":
+        os.mkfifo(ignore)
+    else:
+        ignore.symlink_to("/dev/null")
+    result = smtplint_limited("lint", "--generate-ignore", cwd=root, seconds=20,
+                              memory_mb=400)
+    assert_no_traceback(result)
+    if kind == "fifo":
+        assert result.code == 2 and "FIFO with no reader" in result.err
+        assert stat.S_ISFIFO(os.lstat(ignore).st_mode)
+    else:
+        assert ignore.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)

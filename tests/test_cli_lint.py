@@ -3,6 +3,7 @@ broken files, and the ``rules`` and ``explain`` commands."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -12,10 +13,10 @@ from lint_helpers import (
     lint,
     lint_process,
     project,
+    smtplint,
     submission_line,
     write_config,
 )
-from typer.testing import CliRunner
 
 RULE = "submission-tls-not-required"
 
@@ -67,7 +68,8 @@ def test_json_shape(tmp_path):
     root = project(tmp_path)
     bad_pair(root / "postfix")
     document = lint(root, "--format", "json").json()
-    assert set(document) == {"tool", "findings", "summary"}
+    assert set(document) == {"tool", "findings", "notifications", "summary"}
+    assert document["notifications"] == [] and document["summary"]["complete"] is True
     assert document["tool"]["name"] == "smtplint" and document["tool"]["version"]
     finding = next(f for f in document["findings"] if f["rule"] == RULE)
     assert finding["path"] == os.path.join("postfix", "master.cf")
@@ -133,46 +135,26 @@ def test_yaml_files_are_accepted_and_ignored(tmp_path):
     assert result.code == 0 and result.err == ""
 
 
-def test_typer_app_forwards_lint(tmp_path, monkeypatch):
-    from linter.cli import app
-
-    root = project(tmp_path)
-    bad_pair(root / "postfix")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    result = CliRunner().invoke(app, ["lint", "--format", "brief", "postfix"])
-    assert result.exit_code == 1 and RULE in result.output
-    help_result = CliRunner().invoke(app, ["lint", "--help"])
-    assert help_result.exit_code == 0 and "--generate-ignore" in help_result.output
-
-
-def test_rules_command_lists_and_filters():
-    from linter.cli import app
-
-    runner = CliRunner()
-    table = runner.invoke(app, ["rules"])
-    assert table.exit_code == 0 and RULE in table.output and "parse-error" in table.output
-    tagged = runner.invoke(app, ["rules", "--tag", "syntax", "--format", "json"])
-    import json
-
-    rows = json.loads(tagged.output)
+def test_rules_command_lists_and_filters(tmp_path):
+    table = smtplint(tmp_path, "rules")
+    assert table.code == 0 and RULE in table.out and "parse-error" in table.out
+    rows = json.loads(smtplint(tmp_path, "rules", "--tag", "syntax", "--format", "json").out)
     assert rows and all("syntax" in row["tags"] for row in rows)
     assert set(rows[0]) == {"id", "severity", "profile", "tags", "summary"}
-    minimal = json.loads(runner.invoke(app, ["rules", "--profile", "min", "-f", "json"]).output)
-    assert all(row["profile"] == "min" for row in minimal) and RULE not in [r["id"] for r in minimal]
-    assert runner.invoke(app, ["rules", "--profile", "prod"]).exit_code == 2
+    minimal = json.loads(smtplint(tmp_path, "rules", "--profile", "min", "-f", "json").out)
+    assert all(row["profile"] == "min" for row in minimal)
+    assert RULE not in [row["id"] for row in minimal]
+    wrong = smtplint(tmp_path, "rules", "--profile", "prod")
+    assert wrong.code == 2 and wrong.err.startswith("smtplint: error: argument -p/--profile")
 
 
-def test_explain_prints_markdown_and_suggests_on_typo():
-    from linter.cli import app
-
-    runner = CliRunner()
-    page = runner.invoke(app, ["explain", RULE])
-    assert page.exit_code == 0 and page.output.startswith(f"# {RULE}\n")
-    assert "## Fix" in page.output
-    typo = runner.invoke(app, ["explain", "submision-tls-not-required"])
-    assert typo.exit_code == 2
-    assert f"did you mean '{RULE}'" in typo.output
+def test_explain_prints_markdown_and_suggests_on_typo(tmp_path):
+    page = smtplint(tmp_path, "explain", RULE)
+    assert page.code == 0 and page.out.startswith(f"# {RULE}\n")
+    assert "## Fix" in page.out
+    typo = smtplint(tmp_path, "explain", "submision-tls-not-required")
+    assert typo.code == 2
+    assert f"did you mean '{RULE}'" in typo.err
 
 
 def test_version_fast_path(tmp_path):
@@ -183,7 +165,7 @@ def test_version_fast_path(tmp_path):
 def test_nothing_to_lint_passes_with_a_note(tmp_path):
     root = project(tmp_path)
     result = lint(root)
-    assert result.code == 0 and "no main.cf or master.cf found in ." in result.err
+    assert result.code == 0 and "note: no main.cf or master.cf found in ." in result.out
     assert "0 files" in result.out
 
 
@@ -206,4 +188,9 @@ def test_a_crashing_rule_is_exit_2_and_the_other_configurations_are_linted(tmp_p
     result = lint(root, "--rules-dir", "rules", "--format", "json")
     assert result.code == 2
     assert "a-crash/main.cf + a-crash/master.cf: internal error: KeyError" in result.err
-    assert {f["path"] for f in result.json()["findings"]} == {"b-bad/master.cf"}
+    document = result.json()
+    assert {f["path"] for f in document["findings"]} == {"b-bad/master.cf"}
+    assert document["summary"]["complete"] is False and document["summary"]["failed"] is True
+    (note,) = document["notifications"]
+    assert note["level"] == "error" and note["path"] == "a-crash/main.cf"
+    assert note["message"].startswith("internal error: KeyError")

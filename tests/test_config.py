@@ -88,7 +88,7 @@ def test_bad_config_exits_2_with_message(tmp_path):
     (root / ".smtplint.yml").write_text("skiplist: [tls]\n")
     result = lint(root)
     assert result.code == 2 and result.out == ""
-    assert "smtplint: error: .smtplint.yml: unknown key 'skiplist' (did you mean 'skip_list'?)" \
+    assert "smtplint: error: .smtplint.yml:1: unknown key 'skiplist' (did you mean 'skip_list'?)" \
         in result.err
 
 

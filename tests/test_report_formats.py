@@ -11,6 +11,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -31,7 +32,7 @@ def rule(rule_id: str = "submission-tls-not-required", severity: str = "error") 
     return Rule(id=rule_id, severity=severity, tags=("tls", "submission"), profile="basic",
                 summary="The submission service accepts mail without STARTTLS.",
                 description="## What it checks\n\n`smtpd_tls_security_level` is *encrypt*.\n",
-                applies_to={}, check={})
+                applies_to={"roles": ["submission"]}, check={})
 
 
 def error(path: str = "main.cf", line: int = 22, message: str = "submission (master.cf:14) "
@@ -90,7 +91,7 @@ def test_text_exact():
     assert render("text", sample()) == (
         "main.cf:22:1: error submission-tls-not-required submission (master.cf:14) accepts"
         " AUTH before TLS: smtpd_tls_security_level=may (main.cf:22)\n"
-        "  fix: Require TLS on submission\n"
+        "  fix (unsafe: --fix --unsafe-fixes): Require TLS on submission\n"
         "    -o smtpd_tls_security_level=encrypt\n"
         "master.cf:14:5: warning tls-old-protocols TLSv1 allowed\n"
         "main.cf:0:0: info note-file whole file\n"
@@ -123,7 +124,7 @@ def test_text_hostile_is_inert():
         assert "[bold]x[/bold]" in out                     # markup shown, not interpreted
         assert "\\x1b[31mred" in out and "\\x9b2J" in out
         assert "\\nmain.cf:1:1: error forged-rule" in out   # no forged finding line
-        assert "\\x0d\\nbyte \\xff nul \\x00 nonchar \ufffe" in out
+        assert "\\x0d\\nbyte \\xff nul \\x00 nonchar \\ufffe" in out
         lines = out.splitlines()
         # two findings, each location + fix description + one fix line
         assert len(lines) == 3 + 3 + 2
@@ -134,10 +135,10 @@ def test_text_hostile_is_inert():
 
 def test_brief_exact_and_empty():
     assert render("brief", sample()) == (
-        "main.cf:22:1: submission-tls-not-required submission (master.cf:14) accepts"
+        "main.cf:22:1: error: submission-tls-not-required submission (master.cf:14) accepts"
         " AUTH before TLS: smtpd_tls_security_level=may (main.cf:22)\n"
-        "master.cf:14:5: tls-old-protocols TLSv1 allowed\n"
-        "main.cf:0:0: note-file whole file\n")
+        "master.cf:14:5: warning: tls-old-protocols TLSv1 allowed\n"
+        "main.cf:0:0: info: note-file whole file\n")
     assert render("brief", empty()) == ""
 
 
@@ -162,16 +163,18 @@ def test_json_exact(findings_validator):
     findings_validator.validate(document)
     assert document["tool"] == {"name": "smtplint", "version": "9.8.7"}
     assert document["summary"] == {"error": 1, "warning": 1, "info": 1, "total": 3,
-                                   "failed": True, "files": 3}
+                                   "failed": True, "complete": True, "files": 3}
+    assert document["notifications"] == []
     assert document["findings"][0] == {
         "rule": "submission-tls-not-required", "severity": "error", "path": "main.cf",
-        "line": 22, "column": 1, "message": error().message, "service": "submission/inet",
+        "line": 22, "column": 1, "end_line": 0, "end_column": 0,
+        "message": error().message, "service": "submission/inet",
         "parameter": None, "related": [],
         "fix": {"description": "Require TLS on submission",
                 "lines": ["-o smtpd_tls_security_level=encrypt"],
                 "edits": [{"action": "set", "path": "master.cf",
                            "name": "smtpd_tls_security_level", "value": "encrypt",
-                           "service": "submission/inet"}],
+                           "service": "submission/inet", "span": None}],
                 "safety": "unsafe"}}
     assert document["findings"][1]["service"] is None
     assert document["findings"][1]["fix"] is None
@@ -182,7 +185,7 @@ def test_json_empty(findings_validator):
     findings_validator.validate(document)
     assert document["findings"] == []
     assert document["summary"] == {"error": 0, "warning": 0, "info": 0, "total": 0,
-                                   "failed": False, "files": 2}
+                                   "failed": False, "complete": True, "files": 2}
 
 
 def test_json_default_version_is_the_package_version():
@@ -252,16 +255,22 @@ def test_codeclimate_structure():
     assert windows[0]["location"]["path"] == "etc/main.cf"
 
 
-def test_codeclimate_fingerprint_ignores_line_but_not_service_or_message():
+def test_codeclimate_fingerprint_is_rule_path_service_and_parameter():
     def fingerprint(finding: Finding) -> str:
         return json.loads(render("codeclimate", Report(findings=[finding])))[0]["fingerprint"]
 
     base = fingerprint(error(line=22))
-    assert fingerprint(error(line=40)) == base
+    assert fingerprint(error(line=40)) == base                  # not the line
+    assert fingerprint(error(message="something else")) == base  # not the message
+    assert fingerprint(replace(error(), column=7)) == base       # not the column
     assert fingerprint(error(path="other/main.cf")) != base
-    assert fingerprint(error(message="something else")) != base
-    moved = Finding(**{**error().__dict__, "service": "submissions/inet"})
-    assert fingerprint(moved) != base
+    assert fingerprint(replace(error(), service="submissions/inet")) != base
+    assert fingerprint(replace(error(), rule="other-rule")) != base
+    # the parameter, or without one the parameter the fix sets
+    assert fingerprint(replace(error(), parameter="smtpd_tls_security_level")) != \
+        fingerprint(replace(error(), parameter="smtpd_tls_auth_only"))
+    assert fingerprint(replace(error(), parameter="smtpd_tls_security_level")) == base
+    assert fingerprint(replace(error(), fix=None)) != base
 
 
 def test_codeclimate_duplicates_get_distinct_stable_fingerprints():
@@ -284,6 +293,7 @@ def test_codeclimate_hostile_and_empty():
 
 def test_github_exact():
     assert render("github", sample()).splitlines() == [
+        "::error title=smtplint failed::smtplint: 1 error, 1 warning, 1 info in 3 files: failed",
         ("::error file=main.cf,line=22,col=1,title=submission-tls-not-required::"
          "submission (master.cf:14) accepts AUTH before TLS: smtpd_tls_security_level=may"
          " (main.cf:22)%0AFix: Require TLS on submission"
@@ -291,20 +301,22 @@ def test_github_exact():
         "::warning file=master.cf,line=14,col=5,title=tls-old-protocols::TLSv1 allowed",
         "::notice file=main.cf,title=note-file::whole file",
     ]
-    assert render("github", empty()) == ""
+    assert render("github", empty()) == (
+        "::notice title=smtplint passed::smtplint: 0 errors, 0 warnings, 0 info in 2 files: "
+        "passed\n")
 
 
 def test_github_hostile_escaping():
     out = render("github", hostile())
     assert_safe_terminal_text(out)
     lines = out.splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("::error file=main.cf,line=22,col=1,"
+    assert len(lines) == 3                      # the summary, then one line per finding
+    assert lines[1].startswith("::error file=main.cf,line=22,col=1,"
                                "title=submission-tls-not-required::[bold]x[/bold] ")
     assert ("\\x1b[31mred\\x1b[0m 100%25 <&> \"q\" 'a' \\x9b2J%0Amain.cf:1:1: error "
-            "forged-rule fake%0D%0Abyte \\xff nul \\x00 nonchar \ufffe") in lines[0]
+            "forged-rule fake%0D%0Abyte \\xff nul \\x00 nonchar \\ufffe") in lines[1]
     # properties: ":" and "," would end the value; the newline would end the command
-    assert lines[1].startswith("::warning file=dir%2Ca%3Ab/\\xffmain.cf%0A,line=3,col=2,"
+    assert lines[2].startswith("::warning file=dir%2Ca%3Ab/\\xffmain.cf%0A,line=3,col=2,"
                                "title=bad[id]::")
 
 
@@ -336,10 +348,12 @@ def test_junit_counts_and_structure():
     assert len(failures) == 1
     failure = failures[0].find("failure")
     assert failures[0].get("classname") == "submission-tls-not-required"
-    assert failures[0].get("name") == "main.cf:22:1"
+    assert failures[0].get("name") == "main.cf:22:1 submission-tls-not-required"
+    assert all(case.get("file") is None for case in cases)     # not in junit-10.xsd
     assert failure.get("type") == "error"
     assert failure.get("message") == error().message
-    assert "fix: Require TLS on submission\n    -o smtpd_tls_security_level=encrypt" in failure.text
+    assert ("fix (unsafe: --fix --unsafe-fixes): Require TLS on submission\n"
+            "    -o smtpd_tls_security_level=encrypt") in failure.text
     assert cases[1].find("system-out").text.startswith("master.cf:14:5: warning tls-old-protocols")
     assert cases[3].get("name") == "other/main.cf" and len(cases[3]) == 0
 
@@ -369,5 +383,5 @@ def test_junit_hostile_is_well_formed_and_readable():
     assert "\n" not in message and "\\xff" in message and "\\ufffe" in message
     assert "<&>" in failure.text and "\\x00" in failure.text
     second = suite.findall("testcase")[1]
-    assert second.get("file") == "dir,a:b/\\xffmain.cf\\n"
+    assert second.get("name") == "dir,a:b/\\xffmain.cf\\n:3:2 bad[id]"
     assert second.get("classname") == "bad[id]"

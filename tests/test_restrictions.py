@@ -76,3 +76,56 @@ def test_relay_check_as_smtpd_start_up_sees_it():
                    "relay_check = reject_unauth_destination\n") is True
     assert working("{{ relay_restrictions }}") is None
     assert has_working_relay_check(context(""), "smtpd_relay_restrictions") is False
+
+
+def test_a_class_is_judged_by_its_own_list():
+    from linter.engine.restrictions import expanded_steps
+
+    config = context("compatibility_level = 3.6\n"
+                     "smtpd_restriction_classes = submitters, inner\n"
+                     "submitters = inner, reject\n"
+                     "inner = permit_sasl_authenticated\n"
+                     "smtpd_client_restrictions = submitters\n")
+    assert [s.name for s in expanded_steps(config, "smtpd_client_restrictions")] == [
+        "permit_sasl_authenticated", "reject"]
+    assert evaluate(config, STRANGER_LOCAL).outcome == "refuse"
+
+
+def test_classes_naming_each_other_terminate_and_stay_unknown():
+    from linter.engine.restrictions import expanded_steps
+
+    config = context("compatibility_level = 3.6\n"
+                     "smtpd_restriction_classes = a, b\n"
+                     "a = b, permit_mynetworks\nb = a\n"
+                     "smtpd_client_restrictions = a\n")
+    assert [s.name for s in expanded_steps(config, "smtpd_client_restrictions")] == [
+        "a", "permit_mynetworks"]
+    assert evaluate(config, STRANGER_LOCAL).outcome == "unknown"
+
+
+def test_many_nested_classes_are_bounded():
+    from linter.engine.restrictions import expanded_steps
+
+    names = [f"c{i}" for i in range(40)]
+    text = "smtpd_restriction_classes = " + " ".join(names) + "\n"
+    text += "".join(f"c{i} = c{i + 1}, c{i + 1}, c{i + 1}\n" for i in range(39)) + "c39 = reject\n"
+    text += "smtpd_client_restrictions = c0\n"
+    assert expanded_steps(context(text), "smtpd_client_restrictions") is None
+
+
+def test_undefined_reference_is_empty_when_every_definition_is_in_view():
+    config = context("compatibility_level = 3.6\n"
+                     "smtpd_relay_restrictions = $mua_relay_restrictions\n")
+    assert evaluate(config, STRANGER_LOCAL).outcome == "unknown"
+    assert evaluate(config, STRANGER_REMOTE, undefined_empty=True).outcome == "accept"
+    assert has_working_relay_check(config, "smtpd_relay_restrictions", True) is False
+
+
+def test_a_class_naming_itself_terminates():
+    from linter.engine.restrictions import expanded_steps
+
+    config = context("smtpd_restriction_classes = loop\nloop = loop, reject\n"
+                     "smtpd_client_restrictions = loop\n")
+    assert [s.name for s in expanded_steps(config, "smtpd_client_restrictions")] == [
+        "loop", "reject"]
+    assert evaluate(config, STRANGER_LOCAL).outcome == "unknown"

@@ -37,11 +37,10 @@ def test_all_nine_rules_are_shipped():
 def test_submission_auth_not_enforced_names_the_default_relay_list():
     [finding] = findings("submission-auth-not-enforced", "fires")
     assert finding.message == (
-        "submission (master.cf:1) lets unauthenticated clients submit mail: "
-        "smtpd_relay_restrictions=permit_mynetworks, permit_sasl_authenticated, "
-        "defer_unauth_destination (the Postfix default at compatibility_level 3.6) only "
-        "stops mail to other domains, so a client that has not authenticated can still "
-        "send to local addresses, and no other restriction list rejects such a client")
+        "submission (master.cf:1) lets clients that have not logged in send to local "
+        "addresses: no restriction list rejects them, and smtpd_relay_restrictions="
+        "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination (the Postfix "
+        "default at compatibility_level 3.6) stops only mail to other domains")
     assert (finding.line, finding.severity, finding.service) == (1, "error", "submission/inet")
     assert finding.fix.lines == ("  -o smtpd_client_restrictions=permit_sasl_authenticated,reject",)
     [edit] = finding.fix.edits
@@ -64,9 +63,12 @@ def test_any_list_that_rejects_unauthenticated_clients_enforces_auth(tmp_path, o
 def test_sasl_auth_before_tls_on_port_25_points_at_main_cf():
     [finding] = findings("sasl-auth-before-tls", "fires")
     assert finding.message == (
-        "smtp (master.cf:1) accepts AUTH before TLS: smtpd_tls_auth_only=no, the Postfix "
-        "default; TLS is optional and smtpd_sasl_security_options=noanonymous allows "
-        "plaintext passwords")
+        "smtpd_tls_auth_only=no (the Postfix default) lets plaintext passwords through "
+        "before STARTTLS on smtp (master.cf:1, TLS optional, "
+        "smtpd_sasl_security_options=noanonymous)")
+    assert (finding.path.rsplit("/", 1)[-1], finding.line, finding.service) == ("main.cf", 1, None)
+    assert finding.parameter == "smtpd_tls_auth_only"
+    assert [(r.label, r.line) for r in finding.related] == [("smtp/inet", 1)]
     assert finding.fix.lines == ("smtpd_tls_auth_only = yes",)
     assert finding.fix.edits[0].service is None
 
@@ -80,8 +82,10 @@ def test_sasl_auth_before_tls_from_an_override_is_located_at_the_override():
 
 def test_mx_sasl_enabled_moves_the_switch_to_the_submission_service():
     [finding] = findings("mx-sasl-enabled", "fires")
-    assert finding.message == ("smtp (master.cf:1) offers SMTP AUTH on port 25: "
-                               "smtpd_sasl_auth_enable=yes, inherited from main.cf:3")
+    assert finding.message == ("smtpd_sasl_auth_enable=yes (main.cf:3) turns on SMTP AUTH on "
+                               "port 25, where mail servers never log in: smtp (master.cf:1)")
+    assert (finding.line, finding.service, finding.parameter) == (
+        3, None, "smtpd_sasl_auth_enable")
     assert finding.severity == "warning"
     assert [(e.action, e.path.rsplit("/", 1)[-1], e.service) for e in finding.fix.edits] == [
         ("remove", "main.cf", None), ("set", "master.cf", "submission/inet")]
@@ -103,8 +107,8 @@ def test_relay_control_missing_explains_the_hidden_check():
         "submission (master.cf:2) will not start: neither smtpd_relay_restrictions="
         "permit_sasl_authenticated,warn_if_reject,reject_unauth_destination (set by -o at "
         "master.cf:3; its warn_if_reject makes the next check only log) nor "
-        "smtpd_recipient_restrictions= (the Postfix default) holds a working "
-        "reject_unauth_destination, defer_unauth_destination, reject, defer or defer_if_permit")
+        "smtpd_recipient_restrictions= (the Postfix default) holds a working relay check "
+        "such as reject_unauth_destination")
     assert (finding.line, finding.column) == (3, 6)
     assert finding.fix.lines == (("  -o smtpd_relay_restrictions=permit_mynetworks,"
                                  "permit_sasl_authenticated,reject_unauth_destination"),)
@@ -124,7 +128,7 @@ def test_sender_login_check_behind_permit_sasl_authenticated_is_reported():
         "submission (master.cf:1) lets a logged-in user send as any address: "
         "smtpd_sender_restrictions=permit_sasl_authenticated, reject_sender_login_mismatch "
         "(inherited from main.cf:3) puts permit_sasl_authenticated before "
-        "reject_sender_login_mismatch, so the check never applies to a logged-in client")
+        "reject_sender_login_mismatch, which logged-in clients never reach")
     assert finding.fix.lines == (("  -o smtpd_sender_restrictions=reject_sender_login_mismatch,"
                                  "permit_sasl_authenticated"),)
 
@@ -140,14 +144,16 @@ def test_unauthenticated_only_mismatch_check_does_not_stop_logged_in_users(tmp_p
         "sender-login-mismatch-not-enforced"]
 
 
-def test_sender_login_maps_missing_is_located_at_the_override():
+def test_sender_login_maps_missing_is_located_where_the_maps_belong():
+    """The maps are empty by default: the fix is one main.cf line, so the
+    finding is in main.cf, with the service that uses the check related."""
     [finding] = findings("sender-login-maps-missing", "fires")
-    assert (finding.line, finding.column) == (5, 6)
+    assert (finding.path.rsplit("/", 1)[-1], finding.line) == ("main.cf", 1)
     assert finding.message == (
-        "submission (master.cf:1) checks sender logins against nothing: "
-        "smtpd_sender_restrictions uses reject_sender_login_mismatch (set by -o at "
-        "master.cf:5) but smtpd_sender_login_maps is empty (the Postfix default), so the "
-        "check never rejects")
+        "smtpd_sender_login_maps is empty (the Postfix default), so the sender login checks "
+        "never reject on submission (master.cf:1, smtpd_sender_restrictions: "
+        "reject_sender_login_mismatch)")
+    assert [r.label for r in finding.related] == ["submission/inet"]
 
 
 def test_without_main_cf_nothing_is_assumed(tmp_path):
@@ -172,7 +178,8 @@ def corpus_findings(name: str) -> dict[str, set[str]]:
     """rule id -> names of the services it fired on."""
     found: dict[str, set[str]] = {}
     for finding in lint_pair(corpus_pair(name), RULES):
-        found.setdefault(finding.rule, set()).add((finding.service or "").split("/")[0])
+        keys = [finding.service] if finding.service else [r.label for r in finding.related]
+        found.setdefault(finding.rule, set()).update(key.split("/")[0] for key in keys or [""])
     return found
 
 
@@ -263,3 +270,69 @@ def test_corpus_template_values_never_fire_restriction_rules(name):
     for rule_id in ("submission-auth-not-enforced", "open-relay", "relay-control-missing",
                     "sasl-auth-before-tls", "sasl-anonymous-allowed"):
         assert rule_id not in found, (rule_id, found[rule_id])
+
+
+# New on the corpus with restriction classes and undefined names judged
+# (both real problems, not bugs):
+# - arf20net-mail-conf sets smtpd_restriction_classes = insiders_only, a
+#   class reached only through an access map and holding no login check:
+#   before, any class made the rule abstain; now submission and
+#   submissions are reported, since no list checks the sender's login.
+# - sejonj-mailserverconfig copies Debian's -o smtpd_sender_restrictions=
+#   $mua_sender_restrictions without defining it: Postfix expands it to
+#   empty, so submission and smtps check no sender login.
+@requires_corpus
+@pytest.mark.parametrize("name, services", [
+    ("arf20net-mail-conf", {"submission", "submissions"}),
+    ("sejonj-mailserverconfig", {"submission", "smtps"}),
+])
+def test_corpus_classes_and_undefined_lists_are_judged(name, services):
+    assert corpus_findings(name)["sender-login-mismatch-not-enforced"] == services
+
+
+def test_undefined_sender_list_is_judged_empty():
+    [finding] = findings("sender-login-mismatch-not-enforced", "fires-undefined")
+    assert finding.message == (
+        "submission (master.cf:1) lets a logged-in user send as any address: no restriction "
+        "list in force uses reject_sender_login_mismatch (smtpd_sender_restrictions=, set by "
+        "-o at master.cf:4 (written as $mua_sender_restrictions; $mua_sender_restrictions is "
+        "never defined))")
+
+
+def test_sender_login_check_in_a_class_behind_permit_names_the_class():
+    [finding] = findings("sender-login-mismatch-not-enforced", "fires-class-shadowed")
+    assert finding.message.endswith(
+        "puts permit_sasl_authenticated before reject_sender_login_mismatch, which logged-in "
+        "clients never reach; restriction class sender_checks="
+        "permit_sasl_authenticated, reject_sender_login_mismatch (main.cf:4)")
+
+
+def test_a_lone_master_cf_says_once_which_rules_could_not_judge(tmp_path):
+    from linter.engine.rules import builtin_rules
+    from linter.lint import lint_all
+
+    (tmp_path / "master.cf").write_text("smtp inet n - y - - smtpd\n"
+                                        "submission inet n - y - - smtpd\n")
+    result = lint_all([ConfigPaths(None, str(tmp_path / "master.cf"))], list(builtin_rules()))
+    [note] = result.notifications
+    assert (note.level, note.path) == ("note", str(tmp_path / "master.cf"))
+    assert note.message.startswith("no main.cf beside this master.cf, so what main.cf "
+                                   "sets (or a deployment writes with postconf) is unknown; "
+                                   "9 rules could not judge: mx-sasl-enabled, open-relay,")
+    assert "judged only what master.cf itself sets: mx-tls-required," in note.message
+    (tmp_path / "main.cf").write_text("compatibility_level = 3.6\n")
+    paths = ConfigPaths(str(tmp_path / "main.cf"), str(tmp_path / "master.cf"))
+    assert lint_all([paths], list(builtin_rules())).notifications == []
+    only_main_cf_free = [rule for rule in builtin_rules() if rule.id == "parse-error"]
+    assert lint_all([ConfigPaths(None, str(tmp_path / "master.cf"))],
+                    only_main_cf_free).notifications == []
+
+
+def test_the_lint_command_shows_the_note_once(tmp_path):
+    from lint_helpers import lint, project
+
+    root = project(tmp_path, isolate=False)
+    (root / "master.cf").write_text("smtp inet n - y - - smtpd\n")
+    result = lint(root, "-f", "json", ".")
+    notes = [n for n in result.json()["notifications"] if n["level"] == "note"]
+    assert len(notes) == 1 and "9 rules could not judge" in notes[0]["message"]

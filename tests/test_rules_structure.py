@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import corpus_dir, requires_corpus
+from conftest import corpus_dir, requires_corpus, requires_postconf
 
 from linter.engine.rules import builtin_rules
 from linter.engine.run import run_rules
@@ -159,13 +159,91 @@ def test_duplicates_in_template_branches_are_not_judged():
     main = "{% if a %}\nrelayhost = [a]\n{% else %}\nrelayhost = [b]\n{% endif %}\n" \
            "mydomain = x\nmydomain = y\n"
     [finding] = lint(main, None, "duplicate-parameter")
-    assert finding.line == 7 and "overrides main.cf:6" in finding.message
+    assert finding.line == 7 and "wins over main.cf:6" in finding.message
 
 
 def test_duplicate_service_submission_and_587():
     master = SMTP + "submission inet n - y - - smtpd\n587 inet n - y - - smtpd\n"
     [finding] = lint("", master, "duplicate-service")
-    assert (finding.line, finding.service) == (3, "587/inet")
+    assert (finding.line, finding.service, finding.severity) == (3, "587/inet", "error")
+    assert [(r.line, r.label) for r in finding.related] == [(2, "earlier submission/inet")]
+
+
+def test_a_block_pasted_twice_is_one_finding():
+    block = SMTP + "".join(f"svc{i} unix n - y - - pipe\n  flags=R argv=/bin/true\n"
+                           for i in range(22))
+    [finding] = lint("", block + block, "duplicate-service")
+    assert finding.severity == "warning" and finding.line == 46
+    assert finding.message == (
+        "master.cf:46-90 repeats the 23 entries of master.cf:1-45 (smtp/inet, svc0/unix, "
+        "svc1/unix, svc2/unix, ...): master uses only the later entries and ignores the "
+        "earlier block")
+    assert len(finding.related) == 23
+
+
+def test_duplicate_parameter_says_whether_the_values_differ():
+    [same] = lint("mydomain = example.org\nmydomain = example.org\n", None,
+                  "duplicate-parameter")
+    assert (same.severity, same.fix.safety, same.parameter) == ("info", "safe", "mydomain")
+    assert "a harmless duplicate" in same.message
+    [different] = lint("relayhost = [a]\nrelayhost = [b]\n", None, "duplicate-parameter")
+    assert (different.severity, different.fix.safety) == ("warning", "unsafe")
+    assert different.message == (
+        "relayhost is set twice with different values: main.cf:2 (relayhost = [b]) wins over "
+        "main.cf:1 (relayhost = [a]), which Postfix ignores (postconf: overriding earlier "
+        "entry)")
+
+
+@requires_postconf
+@pytest.mark.parametrize("text, warns", [
+    ("relayhost = [a]\nrelayhost = [b]\n", True),
+    ("relayhost = [a]\nrelayhost = [a]\n", False),
+])
+def test_postconf_warns_only_when_the_values_differ(tmp_path, text, warns):
+    import os
+    import shutil
+    import subprocess
+
+    (tmp_path / "main.cf").write_text(text)
+    (tmp_path / "master.cf").write_text("")
+    old = os.path.getmtime(tmp_path / "main.cf") - 10
+    os.utime(tmp_path / "main.cf", (old, old))
+    postconf = shutil.which("postconf") or "/usr/sbin/postconf"
+    result = subprocess.run([postconf, "-c", str(tmp_path), "-n"], capture_output=True,
+                            text=True, check=False)
+    assert ("overriding earlier entry" in result.stderr) is warns
+    assert bool(lint(text, None, "duplicate-parameter")[0].severity == "warning") is warns
+
+
+def test_obsolete_dh1024_is_info_in_postconf_words():
+    [finding] = lint("smtpd_tls_dh1024_param_file = /etc/postfix/dh2048.pem\n", None,
+                     "obsolete-parameter")
+    assert finding.severity == "info" and finding.parameter == "smtpd_tls_dh1024_param_file"
+    assert "is not obsolete (Postfix 3.7 still uses it)" in finding.message
+    assert lint("smtpd_tls_dh1024_param_file = auto\n", None, "obsolete-parameter") == []
+
+
+@requires_postconf
+def test_obsolete_table_names_only_what_postfix_knows_or_used_to():
+    """Every table entry is a parameter postconf -d knows, or one that the
+    installed postconf(5) still documents (renamed or no longer used)."""
+    import gzip
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from linter.engine.builtins.obsolete_parameter import obsolete_table
+
+    postconf = shutil.which("postconf") or "/usr/sbin/postconf"
+    known = {line.split("=")[0].strip() for line in subprocess.run(
+        [postconf, "-d"], capture_output=True, text=True, check=True).stdout.splitlines()}
+    page = Path("/usr/share/man/man5/postconf.5.gz")
+    documented = set(re.findall(r"^\.SH (\S+) \(default", gzip.decompress(
+        page.read_bytes()).decode(errors="replace"), re.MULTILINE)) if page.exists() else set()
+    assert documented or not known, "postconf(5) is not installed"
+    assert set(obsolete_table()) - known - documented == set()
+    assert {"smtpd_tls_cipherlist", "fallback_relay"} <= documented - known
 
 
 # -- the shared corpus ---------------------------------------------------------
@@ -267,3 +345,115 @@ def test_corpus_templates_never_yield_syntax_or_value_errors():
             "invalid-parameter-value", "undefined-parameter", "duplicate-service")])
         assert found == [], (directory.name, found)
     assert checked >= 10
+
+
+# -- a proxy in front of the submission ports -------------------------------
+
+def _without_ports(directory: Path, main: str, master: str, ports: set[int], tmp: Path):
+    """The corpus pair with its entries for ``ports`` removed, in ``tmp``."""
+    config = load_configuration(ConfigPaths(str(directory / main), str(directory / master)))
+    dropped = {line.number for view in config.services
+               if view.listener is not None and view.listener.port in ports
+               for line in view.service.node.lines}
+    lines = (directory / master).read_text().splitlines(keepends=True)
+    (tmp / "master.cf").write_text("".join(text for number, text in enumerate(lines, 1)
+                                           if number not in dropped))
+    (tmp / "main.cf").write_text((directory / main).read_text())
+    return run_rules(load_configuration(ConfigPaths(str(tmp / "main.cf"),
+                                                    str(tmp / "master.cf"))),
+                     [RULES["submission-service-missing"], RULES["submissions-service-missing"]])
+
+
+# Each of these has a content filter's return path (127.0.0.1:10025 or
+# :10026) that only inherits smtpd_sasl_auth_enable = yes from main.cf.
+# Before, that listener counted as a proxied submission service and kept
+# both rules silent once 587/465 were gone; it is not evidence of a proxy.
+@requires_corpus
+@pytest.mark.parametrize("name, main, master", [
+    ("bendiscz-mail", "main.cf", "master.cf"),
+    ("mailad-ansible-role", "main.cf.j2", "master.cf.j2"),
+    ("hardware-mailserver", "main.cf", "master.cf"),
+])
+def test_corpus_content_filter_return_path_is_no_proxied_submission(name, main, master,
+                                                                    tmp_path):
+    found = _without_ports(corpus_dir() / "postfix" / name, main, master, {587, 465}, tmp_path)
+    assert sorted((f.rule, f.severity) for f in found) == [
+        ("submission-service-missing", "warning"), ("submissions-service-missing", "warning")]
+
+
+@requires_corpus
+def test_corpus_mailcow_haproxy_listeners_stand_in_and_are_named(tmp_path):
+    """mailcow's 10465/10587 take the PROXY protocol from haproxy: with 465
+    and 587 gone they are named as the stand-ins, as info."""
+    found = _without_ports(corpus_dir() / "postfix" / "mailcow-dockerized", "main.cf",
+                           "master.cf", {587, 465}, tmp_path)
+    by_rule = {f.rule: f for f in found}
+    assert {f.severity for f in found} == {"info"}
+    assert by_rule["submissions-service-missing"].service == "10465/inet"
+    assert by_rule["submission-service-missing"].service == "10587/inet"
+    assert "smtpd_upstream_proxy_protocol=haproxy (set by -o at master.cf:" in \
+        by_rule["submission-service-missing"].message
+
+
+def test_stand_in_message_names_the_listener_and_the_evidence():
+    fixtures = Path(__file__).parent / "fixtures" / "rules" / "submissions-service-missing"
+    config = load_configuration(ConfigPaths(str(fixtures / "fires-proxied" / "main.cf"),
+                                            str(fixtures / "fires-proxied" / "master.cf")))
+    [finding] = run_rules(config, [RULES["submissions-service-missing"]])
+    assert finding.message == (
+        "master.cf has no port-465 service; 10465 (master.cf:5) is taken to stand in for it "
+        "behind a proxy: smtpd_upstream_proxy_protocol=haproxy (set by -o at master.cf:6) "
+        "accepts connections from a front end (the PROXY protocol). Check that the proxy "
+        "listens on port 465")
+    assert (finding.severity, finding.line, finding.service, finding.parameter) == (
+        "info", 5, "10465/inet", "smtpd_upstream_proxy_protocol")
+    assert finding.fix is None
+
+
+@pytest.mark.parametrize("case, severity", [
+    ("fires-content-filter", "warning"), ("fires-own-sasl-no-tls", "warning"),
+    ("fires-proxied-mx", "warning"), ("fires-xclient-inherited", "warning"),
+    ("fires-proxied", "info"), ("fires-xclient", "info"),
+])
+def test_submissions_stand_in_branches(case, severity):
+    directory = Path(__file__).parent / "fixtures" / "rules" / "submissions-service-missing" / case
+    config = load_configuration(ConfigPaths(str(directory / "main.cf"),
+                                            str(directory / "master.cf")))
+    [finding] = run_rules(config, [RULES["submissions-service-missing"]])
+    assert finding.severity == severity
+
+
+@pytest.mark.parametrize("case, severity", [
+    ("fires-content-filter", "warning"), ("fires-wrapper-stand-in", "warning"),
+    ("fires-own-sasl-tls", "info"),
+])
+def test_submission_stand_in_branches(case, severity):
+    directory = Path(__file__).parent / "fixtures" / "rules" / "submission-service-missing" / case
+    config = load_configuration(ConfigPaths(str(directory / "main.cf"),
+                                            str(directory / "master.cf")))
+    [finding] = run_rules(config, [RULES["submission-service-missing"]])
+    assert finding.severity == severity
+
+
+# New on the corpus (a real problem): smacz42-ansible-role-postfix-server
+# offers no port 465; its extra "2525 inet ... smtpd -v" listener only
+# inherits smtpd_sasl_auth_enable = yes from main.cf, which used to count
+# as a proxied submission service and kept submissions-service-missing quiet.
+@requires_corpus
+def test_corpus_smacz42_verbose_listener_is_no_stand_in():
+    found = corpus_pair("smacz42-ansible-role-postfix-server", "main.cf.j2", "master.cf.j2")
+    [finding] = ids(found, "submissions-service-missing")
+    assert finding.severity == "warning"
+
+
+@pytest.mark.parametrize("main, replacement", [
+    ("smtpd_use_tls = yes\nsmtpd_enforce_tls = yes\n", ["encrypt", "encrypt"]),
+    ("smtpd_use_tls = yes\nsmtpd_enforce_tls = no\n", ["may", "may"]),
+    ("smtpd_use_tls = no\nsmtpd_enforce_tls = yes\n", ["encrypt", "encrypt"]),
+    ("smtpd_enforce_tls = no\n", ["none"]),
+])
+def test_obsolete_tls_switches_map_to_the_level_smtpd_derives(main, replacement):
+    """smtpd: enforce_tls=yes requires TLS whatever use_tls says; with
+    enforce_tls=no, use_tls decides (used to say "may" for enforce=yes)."""
+    found = lint(main, None, "obsolete-parameter")
+    assert [f.fix.edits[-1].value for f in found] == replacement

@@ -82,18 +82,24 @@ def test_protocol_defaults_match_postfix():
     assert legacy_admitted(out) == ("TLSv1", "TLSv1.1")
 
 
+def by_parameter(found: list) -> dict:
+    return {f.parameter: f for f in found}
+
+
 def test_legacy_protocols_default_on_submission_is_an_error():
-    found = findings(fixture("tls-legacy-protocols", "fires"), "tls-legacy-protocols")
-    by_service = {f.service: f for f in found}
-    submission = by_service["submission/inet"]
-    assert submission.severity == "error"
-    assert submission.line == 2
-    assert submission.message == ("submission (master.cf:2) admits TLSv1 and TLSv1.1: "
-                                  "smtpd_tls_mandatory_protocols=>=TLSv1, the Postfix default")
-    assert submission.fix.lines == ("smtpd_tls_mandatory_protocols = >=TLSv1.2",)
-    smtp = by_service["smtp/inet"]
+    """Both lists are Postfix defaults: one main.cf line fixes each, so each
+    is one finding in main.cf naming the services that use it."""
+    found = by_parameter(findings(fixture("tls-legacy-protocols", "fires"),
+                                  "tls-legacy-protocols"))
+    mandatory = found["smtpd_tls_mandatory_protocols"]
+    assert (mandatory.severity, mandatory.line, mandatory.service) == ("error", 1, None)
+    assert mandatory.message == ("smtpd_tls_mandatory_protocols=>=TLSv1 (the Postfix default) "
+                                 "admits TLSv1 and TLSv1.1 on submission (master.cf:2)")
+    assert [r.label for r in mandatory.related] == ["submission/inet"]
+    assert mandatory.fix.lines == ("smtpd_tls_mandatory_protocols = >=TLSv1.2",)
+    smtp = found["smtpd_tls_protocols"]
     assert smtp.severity == "info"
-    assert "smtpd_tls_protocols=>=TLSv1" in smtp.message
+    assert "smtpd_tls_protocols=>=TLSv1 (the Postfix default)" in smtp.message
 
 
 def test_legacy_protocols_override_is_fixed_by_override():
@@ -107,18 +113,19 @@ def test_legacy_protocols_override_is_fixed_by_override():
 
 def test_legacy_protocols_before_3_6_use_the_old_default_and_syntax():
     found = findings(fixture("tls-legacy-protocols", "fires"), "tls-legacy-protocols", "3.5")
-    submission = next(f for f in found if f.service == "submission/inet")
-    assert "smtpd_tls_mandatory_protocols=!SSLv2, !SSLv3, the Postfix default" in submission.message
+    submission = by_parameter(found)["smtpd_tls_mandatory_protocols"]
+    assert "smtpd_tls_mandatory_protocols=!SSLv2, !SSLv3 (the Postfix default)" \
+        in submission.message
     assert submission.fix.lines == (
         "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1, !TLSv1.1",)
 
 
 def test_mx_tls_required_from_main_cf_moves_encrypt_to_submission():
     [found] = findings(fixture("mx-tls-required", "fires"), "mx-tls-required")
-    assert (found.severity, found.service, found.line) == ("error", "smtp/inet", 1)
+    assert (found.severity, found.service, found.line) == ("error", None, 5)
     assert found.message.startswith(
-        "smtp (master.cf:1) requires STARTTLS on port 25: smtpd_tls_security_level=encrypt, "
-        "inherited from main.cf:5. RFC 3207 section 4")
+        "smtpd_tls_security_level=encrypt (main.cf:5) makes port 25 require STARTTLS: "
+        "smtp (master.cf:1). RFC 3207 section 4")
     assert found.fix.lines == ("smtpd_tls_security_level = may",
                                "  -o smtpd_tls_security_level=encrypt")
     edits = [(e.name, e.value, e.service) for e in found.fix.edits]
@@ -128,8 +135,9 @@ def test_mx_tls_required_from_main_cf_moves_encrypt_to_submission():
 
 def test_mx_tls_required_behind_postscreen_names_enforce_tls():
     [found] = findings(fixture("mx-tls-required", "fires-postscreen"), "mx-tls-required")
-    assert found.service == "smtpd/pass"
-    assert "smtpd_enforce_tls=yes, inherited from main.cf:4" in found.message
+    assert [r.label for r in found.related] == ["smtpd/pass"]
+    assert found.message.startswith("smtpd_enforce_tls=yes (main.cf:4, obsolete: "
+                                    "smtpd_tls_security_level is empty, so smtpd consults it)")
 
 
 def test_cert_missing_names_every_certificate_parameter():
@@ -137,9 +145,9 @@ def test_cert_missing_names_every_certificate_parameter():
     assert (found.severity, found.service, found.line) == ("error", "submission/inet", 3)
     assert found.message == (
         "submission (master.cf:2) uses TLS (smtpd_tls_security_level=encrypt, set by -o at "
-        "master.cf:3) but no server certificate is configured: smtpd_tls_cert_file, "
-        "smtpd_tls_eccert_file, smtpd_tls_dcert_file and smtpd_tls_chain_files are all "
-        "empty; smtpd cannot start TLS, and clients cannot send mail without it")
+        "master.cf:3) but has no server certificate (smtpd_tls_chain_files, "
+        "smtpd_tls_cert_file, _eccert_file and _dcert_file are empty): smtpd cannot start "
+        "TLS, and clients cannot send mail without it")
     assert found.fix.edits == ()     # example paths are never written by --fix
 
 
@@ -152,9 +160,9 @@ def test_cert_missing_needs_main_cf_to_judge():
 def test_weak_ciphers_override_fix_excludes_what_it_found():
     [found] = findings(fixture("tls-weak-ciphers", "fires"), "tls-weak-ciphers")
     assert found.severity == "warning"
-    assert found.message == ("smtp (master.cf:1) admits RC4 and 3DES suites: "
-                             "tls_medium_cipherlist=HIGH:MEDIUM:RC4:DES-CBC3-SHA, "
-                             "inherited from main.cf:4")
+    assert found.message == ("tls_medium_cipherlist=HIGH:MEDIUM:RC4:DES-CBC3-SHA (main.cf:4) "
+                             "admits RC4 and 3DES suites on smtp (master.cf:1)")
+    assert (found.line, found.parameter) == (4, "tls_medium_cipherlist")
     assert found.fix.lines == ("smtpd_tls_exclude_ciphers = RC4, 3DES",)
 
 
@@ -190,6 +198,11 @@ CORPUS_EXPECTATIONS = [
 ]
 
 
+def affected(finding) -> set[str]:
+    """The services a finding concerns: its own, or those at a shared cause."""
+    return {finding.service} if finding.service else {r.label for r in finding.related}
+
+
 def _corpus_pair(directory: str, main: str | None, master: str | None) -> ConfigPaths:
     base = corpus_dir() / "postfix" / directory
     return ConfigPaths(str(base / main) if main else None, str(base / master) if master else None)
@@ -203,7 +216,7 @@ def test_corpus_tls_notes(directory, main, master, rule, service):
     if service is None:
         assert found == []
     else:
-        assert service in {f.service for f in found}
+        assert service in {key for f in found for key in affected(f)}
 
 
 @requires_corpus
@@ -219,3 +232,21 @@ def test_no_tls_rule_fires_on_template_values():
         for finding in lint_pair(_corpus_pair(directory.name, main, master)):
             if finding.rule in TLS_RULES:
                 assert not has_placeholder(finding.message), finding.message
+
+
+@pytest.mark.parametrize("rule, case, cited", [
+    ("submission-tls-not-required", "fires-use-tls", "smtpd_use_tls=yes, inherited from main.cf:3"),
+    ("tls-cert-missing", "fires-obsolete", "smtpd_use_tls=yes, inherited from main.cf:2"),
+    ("mx-tls-required", "fires-postscreen", "smtpd_enforce_tls=yes, inherited from main.cf:4"),
+])
+def test_obsolete_tls_switch_that_decides_is_named(rule, case, cited):
+    """With smtpd_tls_security_level empty, smtpd reads the obsolete
+    switches: the message names that setting, not the empty level."""
+    [found] = findings(fixture(rule, case), rule)
+    name, rest = cited.split(", ", 1)
+    if found.service is None:      # at the main.cf cause
+        cited = f"{name} ({rest.removeprefix('inherited from ')}"
+    assert f"{cited}, obsolete: smtpd_tls_security_level is empty, so smtpd consults it" \
+        in found.message
+    assert found.parameter == cited.split("=")[0]
+    assert "smtpd_tls_security_level=," not in found.message

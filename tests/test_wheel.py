@@ -67,3 +67,21 @@ def test_show_from_outside_the_repository(installed, tmp_path):
     roles = {s["name"]: s["role"] for s in document["services"]}
     assert roles["submission"] == "submission" and roles["submissions"] == "submissions"
     assert document["postfix_version"] == "3.7"
+
+
+def test_installed_lint_uses_the_compiled_rules_and_needs_no_typer(installed, tmp_path):
+    """The wheel's rules.json matches its YAML (so lint starts without
+    PyYAML), and the command line runs without typer installed."""
+    code = ("import sys; from linter.engine import rules; "
+            "assert rules.compiled_rules(rules.data_path('rules'), rules.COMPILED) is not None; "
+            "import io; from linter.cli import main; "
+            "code = main(['lint', sys.argv[1]], stdout=io.StringIO()); "
+            "print(code, 'yaml' in sys.modules)")
+    result = run(str(installed / "python"), "-c", code, str(ROOT / "examples" / "postfix"),
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False"]
+    no_typer = run(str(installed / "python"), "-c", "import typer", cwd=tmp_path)
+    assert no_typer.returncode != 0
+    help_page = run(str(installed / "smtplint"), "lint", "--help", cwd=tmp_path)
+    assert help_page.returncode == 0 and "--output-format FORMAT[=FILE]" in help_page.stdout

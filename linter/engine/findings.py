@@ -14,12 +14,27 @@ SEVERITIES = ("error", "warning", "info")
 FIX_SAFETY = ("safe", "unsafe")
 
 
+# What an Edit can do (linter/fix applies them to the syntax tree).
+EDIT_ACTIONS = ("set", "remove", "rename-service", "add-service", "replace")
+
+
 @dataclass(frozen=True)
 class Edit:
     """A structured change to a configuration file.
 
-    ``action`` is ``set`` (main.cf parameter, or ``-o`` when ``service`` is
-    given) or ``remove``; ``service`` is the master.cf ``name/type``.
+    - ``set`` / ``remove``: a main.cf parameter, or the ``-o`` option
+      ``name`` of the master.cf entry ``service`` (``name/type``) when
+      ``service`` is given. ``remove`` removes every definition, so no
+      earlier duplicate takes over; with a ``span``, only the main.cf
+      definition on its line (a duplicate that Postfix ignores).
+    - ``rename-service``: the entry ``service`` gets the service field ``name``.
+    - ``add-service``: the entry ``service`` (``name`` is its service field)
+      is activated from a commented-out block when master.cf has one, else
+      ``value`` (the whole entry, lines joined by newlines) is inserted
+      after the last smtpd listener.
+    - ``replace``: the words at ``span`` (start line, start column, end
+      line, end column; 1-based, end exclusive) of entry ``service``
+      become ``value`` (a broken ``-o`` rewritten as the author meant).
     """
 
     action: str
@@ -27,6 +42,7 @@ class Edit:
     name: str
     value: str | None = None
     service: str | None = None
+    span: tuple[int, int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +86,17 @@ class Finding:
     # identifies the finding across unrelated edits (fingerprints).
     parameter: str | None = None
     related: tuple[Related, ...] = ()
+    # Where the cause ends (SARIF regions): the end of the entry or token
+    # at line/column, filled in by the lint stage from the syntax tree; 0
+    # when unknown. endColumn is the column after the last character.
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
 
     def to_json(self) -> dict:
         return {"rule": self.rule, "severity": self.severity, "path": self.path,
-                "line": self.line, "column": self.column, "message": self.message,
+                "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column,
+                "message": self.message,
                 "service": self.service, "parameter": self.parameter,
                 "related": [place.to_json() for place in self.related],
                 "fix": self.fix.to_json() if self.fix else None}

@@ -5,9 +5,18 @@ sender, relay and recipient restriction lists at RCPT TO. Each list ends in
 permit (explicit, or by reaching its end) or refusal; the mail is accepted
 only when no list refuses it. The answer is three-valued: a restriction
 whose result depends on data we cannot see (an access map, a DNS list, a
-policy service, a restriction class, a name we do not know) makes its list
-unknown, unless a decisive result came before it. Restrictions a client
-passes by behaving well (a proper HELO name, a valid sender domain) pass.
+policy service, a name we do not know) makes its list unknown, unless a
+decisive result came before it. Restrictions a client passes by behaving
+well (a proper HELO name, a valid sender domain) pass.
+
+A restriction class (smtpd_restriction_classes) is an ordinary parameter
+whose list smtpd runs in place of its name: its permit or reject decides,
+reaching its end goes on with the next restriction. ``expanded_steps``
+inlines classes that way; a class inside itself (which smtpd cannot run)
+stays a name, so it is unknown. A ``$name`` that nothing defines expands
+to an empty value, as in Postfix, when the caller can see every
+definition (``undefined_empty``: a whole, untemplated main.cf); otherwise
+it is unknown.
 
 ``has_working_relay_check`` mirrors smtpd's start-up test, which refuses to
 run without a relay check in the relay or recipient restrictions.
@@ -151,15 +160,54 @@ def _takes_argument(name: str) -> bool:
     return name in WITH_ARGUMENT or (name.startswith("check_") and name.endswith("_access"))
 
 
-def list_steps(setting: Setting | None) -> list[Step] | None:
+def list_steps(setting: Setting | None, undefined_empty: bool = False) -> list[Step] | None:
     """A list's restrictions; None when its value cannot be known. A
-    reference to an undefined parameter counts as unknown: the name is
-    often defined where we cannot see it (postconf -e at start-up)."""
+    reference to an undefined parameter is unknown unless
+    ``undefined_empty`` says every definition is in view: then it is the
+    empty value Postfix makes of it."""
     if setting is None:
         return []
-    if not setting.known or setting.expansion.undefined:
+    if not setting.known or (setting.expansion.undefined and not undefined_empty):
         return None
     return steps(setting.value)
+
+
+# Bounds on inlining classes: nesting depth and the size of the result.
+MAX_CLASS_DEPTH = 16
+MAX_EXPANDED_STEPS = 2000
+
+
+def expanded_steps(settings: Settings, parameter: str,
+                   undefined_empty: bool = False) -> list[Step] | None:
+    """The list as smtpd runs it, every restriction class replaced by its
+    own list. None when the list, or a class it needs, cannot be known."""
+    found = list_steps(settings.setting(parameter), undefined_empty)
+    classes = restriction_classes(settings)
+    if found is None or not classes:
+        return found  # unknown class list: class names stay names (unknown)
+    budget = [MAX_EXPANDED_STEPS]
+    return _inline(found, classes, undefined_empty, (), budget)
+
+
+def _inline(found: list[Step], classes: dict[str, Setting | None], undefined_empty: bool,
+            inside: tuple[str, ...], budget: list[int]) -> list[Step] | None:
+    result: list[Step] = []
+    for step in found:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        if step.name not in classes or step.name in inside or len(inside) >= MAX_CLASS_DEPTH:
+            result.append(step)  # a class inside itself stays a name: unknown
+            continue
+        inner = list_steps(classes[step.name], undefined_empty)
+        if inner is None or classes[step.name] is None:
+            result.append(step)  # undefined (smtpd stops) or unknown: unknown
+            continue
+        inner = _inline(inner, classes, undefined_empty, inside + (step.name,), budget)
+        if inner is None:
+            return None
+        result.extend(inner)
+    return result
 
 
 def step_outcome(step: Step, client: Client) -> str:
@@ -186,11 +234,14 @@ def step_outcome(step: Step, client: Client) -> str:
     return UNKNOWN
 
 
-def evaluate_list(parameter: str, setting: Setting | None, client: Client) -> ListResult:
-    """Walk one list until a restriction decides; ``defer_if_permit``
+def evaluate_list(parameter: str, setting: Setting | None, client: Client,
+                  found: list[Step] | None = None) -> ListResult:
+    """Walk one list (``found``: its expanded steps, by default the
+    setting's own) until a restriction decides; ``defer_if_permit``
     refuses whatever follows, ``warn_if_reject`` turns the next refusal
     into a log line."""
-    found = list_steps(setting)
+    if found is None:
+        found = list_steps(setting)
     if found is None:
         return ListResult(parameter, setting, UNKNOWN)
     warn_only = False
@@ -207,9 +258,9 @@ def evaluate_list(parameter: str, setting: Setting | None, client: Client) -> Li
     return ListResult(parameter, setting, PERMIT)
 
 
-def evaluate(settings: Settings, client: Client) -> Verdict:
+def evaluate(settings: Settings, client: Client, undefined_empty: bool = False) -> Verdict:
     """Accepted only when no list refuses; any known refusal is decisive."""
-    results = tuple(evaluate_list(name, settings.setting(name), client)
+    results = tuple(_evaluate_expanded(settings, name, client, undefined_empty)
                     for name in RCPT_LISTS)
     outcomes = {result.outcome for result in results}
     if REFUSE in outcomes:
@@ -217,6 +268,15 @@ def evaluate(settings: Settings, client: Client) -> Verdict:
     if UNKNOWN in outcomes:
         return Verdict(UNKNOWN, results)
     return Verdict("accept", results)
+
+
+def _evaluate_expanded(settings: Settings, parameter: str, client: Client,
+                       undefined_empty: bool) -> ListResult:
+    setting = settings.setting(parameter)
+    found = expanded_steps(settings, parameter, undefined_empty)
+    if found is None:
+        return ListResult(parameter, setting, UNKNOWN)
+    return evaluate_list(parameter, setting, client, found)
 
 
 def delays_reject(settings: Settings) -> bool | None:
@@ -239,15 +299,18 @@ def restriction_classes(settings: Settings) -> dict[str, Setting | None] | None:
     return {name.lower(): settings.setting(name) for name in split(setting.value)}
 
 
-def has_working_relay_check(settings: Settings, parameter: str) -> bool | None:
+def has_working_relay_check(settings: Settings, parameter: str,
+                            undefined_empty: bool = False) -> bool | None:
     """smtpd's start-up test for one list: a relay check, not hidden behind
-    ``permit`` or ``warn_if_reject``, here or in a class the list names."""
+    ``permit`` or ``warn_if_reject``, here or in a class the list names
+    (a class's permit ends only the search of that class)."""
     classes = restriction_classes(settings)
-    return _has_required(list_steps(settings.setting(parameter)), classes, set())
+    return _has_required(list_steps(settings.setting(parameter), undefined_empty), classes,
+                         set(), undefined_empty)
 
 
 def _has_required(found: list[Step] | None, classes: dict | None,
-                  seen: set[str]) -> bool | None:
+                  seen: set[str], undefined_empty: bool = False) -> bool | None:
     if found is None:
         return None
     unknown = False
@@ -266,18 +329,18 @@ def _has_required(found: list[Step] | None, classes: dict | None,
         if classes is None:
             unknown = True
         elif step.name in classes and step.name not in seen:
-            inner = _has_required(list_steps(classes[step.name]), classes,
-                                  seen | {step.name})
+            inner = _has_required(list_steps(classes[step.name], undefined_empty), classes,
+                                  seen | {step.name}, undefined_empty)
             if inner is True:
                 return True
             unknown = unknown or inner is None
     return None if unknown else False
 
 
-def mentions(settings: Settings, names: Iterable[str],
-             parameters: Iterable[str] = ALL_LISTS) -> list[tuple[str, Setting]] | None:
-    """The lists (and their settings) that name any of ``names``; None when
-    a list or a restriction class cannot be known."""
+def mentions(settings: Settings, names: Iterable[str], parameters: Iterable[str] = ALL_LISTS,
+             undefined_empty: bool = False) -> list[tuple[str, Setting]] | None:
+    """The lists (and their settings) that name any of ``names``, classes
+    included; None when a list or a restriction class cannot be known."""
     wanted = frozenset(names)
     found = []
     classes = restriction_classes(settings)
@@ -285,7 +348,7 @@ def mentions(settings: Settings, names: Iterable[str],
         return None
     for parameter in list(parameters) + sorted(classes):
         setting = settings.setting(parameter)
-        words = list_steps(setting)
+        words = list_steps(setting, undefined_empty)
         if words is None:
             return None
         if setting is not None and any(step.name in wanted for step in words):

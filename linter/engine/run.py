@@ -6,15 +6,20 @@ Declarative rules are evaluated here; ``builtin`` rules call
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from linter.engine.conditions import Subject, evaluate, referenced_parameters
-from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.findings import Edit, Finding, Fix, Related
 from linter.engine.rules import Rule
 from linter.postfix.resolve import (
-    Configuration, Context, ServiceView, Setting, parse_bool,
+    Configuration,
+    Context,
+    ServiceView,
+    Setting,
+    parse_bool,
 )
 
 
@@ -69,6 +74,10 @@ class Scope:
 
     config: Configuration
     services: list[ServiceView]
+    suppressions: dict | None = None    # by path, from suppress.file_suppressions
+    # Every definition is in view (a main.cf that is no template), so a
+    # ``$name`` nothing defines is the empty value Postfix makes of it.
+    undefined_is_empty: bool = False
 
     @property
     def main_path(self) -> str:
@@ -79,18 +88,51 @@ class Scope:
         return self.config.master.path if self.config.master else "master.cf"
 
 
+
 def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
+    from linter.engine.suppress import file_suppressions
+
+    from linter.engine.builtins.parameter_names import main_is_templated
+
     findings: list[Finding] = []
+    suppressions = file_suppressions(config)
+    undefined_is_empty = config.main is not None and not main_is_templated(config)
     for rule in rules:
+        if rule.stage != "lint":
+            continue  # apps: linter.apps; probe, host: smtplint probe / audit
         if rule.needs_main_cf and config.main is None:
             continue  # what main.cf would set is unknown, not Postfix's default
-        scope = Scope(config, services_in_scope(config, rule.applies_to))
+        scope = Scope(config, services_in_scope(config, rule.applies_to), suppressions,
+                      undefined_is_empty)
         if "builtin" in rule.check:
             module = importlib.import_module(f"linter.engine.builtins.{rule.check['builtin']}")
             findings.extend(module.check(rule, scope))
         else:
             findings.extend(_declarative(rule, scope))
     return sorted(set(findings), key=Finding.sort_key)
+
+
+def notes(config: Configuration, rules: Iterable[Rule]) -> list:
+    """What the run could not judge, as summary notes (report.Notification,
+    level "note"): with no main.cf, one note for the master.cf that names
+    the rules that could not judge and those that judged only -o values."""
+    from linter.report import Notification
+
+    if config.main is not None or config.master is None:
+        return []
+    rules = list(rules)
+    skipped = sorted(rule.id for rule in rules if rule.needs_main_cf)
+    partial = sorted(rule.id for rule in rules if rule.partial_without_main_cf)
+    if not skipped and not partial:
+        return []
+    path = config.master.path
+    text = ("no main.cf beside this master.cf, so what main.cf sets (or a deployment "
+            "writes with postconf) is unknown")
+    if skipped:
+        text += f"; {len(skipped)} rules could not judge: {', '.join(skipped)}"
+    if partial:
+        text += f"; judged only what master.cf itself sets: {', '.join(partial)}"
+    return [Notification(text, path, level="note")]
 
 
 def services_in_scope(config: Configuration, applies_to: dict) -> list[ServiceView]:
@@ -110,15 +152,142 @@ def _declarative(rule: Rule, scope: Scope) -> Iterator[Finding]:
         if evaluate(rule.check, subject) is True:
             yield main_finding(rule, scope, _subject_setting(rule, scope.config.context.setting))
         return
-    for view in scope.services:
-        if evaluate(rule.check, ServiceSubject(view)) is True:
-            yield service_finding(rule, scope, view, _subject_setting(rule, view.setting))
+    problems = [Problem(view, _subject_setting(rule, view.setting))
+                for view in scope.services if evaluate(rule.check, ServiceSubject(view)) is True]
+    yield from report(rule, scope, problems)
 
 
 def _subject_setting(rule: Rule, lookup) -> Setting | None:
     names = [rule.check.get("subject")] if rule.check.get("subject") else []
     names += referenced_parameters(rule.check)
     return lookup(names[0]) if names else None
+
+
+# -- one finding per cause ------------------------------------------------------
+
+@dataclass
+class Problem:
+    """One service's instance of a rule's problem, before it becomes a finding.
+
+    ``cause`` is the setting the problem comes from; ``fields`` fill the
+    rule's message templates; ``fix`` replaces the rule's own (None: the
+    rule's template); ``detail`` is what differs between services that
+    share a cause, shown beside the service's name."""
+
+    view: ServiceView
+    cause: Setting | None
+    fields: dict = field(default_factory=dict)
+    fix: Fix | None = None
+    detail: str = ""
+
+
+def report(rule: Rule, scope: Scope, problems: Iterable[Problem]) -> Iterator[Finding]:
+    """Findings for the problems: one per cause where one main.cf edit
+    fixes every service that inherits the cause, else one per service.
+
+    A shared finding sits at the main.cf line of the cause (line 1 for a
+    Postfix default) and names the services, with a related location at
+    each entry. A suppression comment before a service's entry takes that
+    service out of it (every service: no finding); one before the cause
+    suppresses the finding, as for any finding on that line."""
+    groups: dict[tuple, list[tuple[Problem, Fix | None]]] = {}
+    for problem in problems:
+        fix = problem.fix or make_fix(rule, scope, problem.view,
+                                      template_fields(problem.view, problem.cause)
+                                      | problem.fields)
+        if not _shared_cause(rule, scope, problem, fix):
+            finding = service_finding(rule, scope, problem.view, problem.cause,
+                                      **problem.fields)
+            yield dataclasses.replace(finding, fix=fix)
+            continue
+        if _entry_suppressed(scope, rule, problem.view):
+            continue
+        used = _message_fields(rule.cause_message)
+        key = (problem.cause.name, problem.cause.source, problem.cause.value, fix,
+               tuple(sorted((k, v) for k, v in problem.fields.items() if k in used)))
+        groups.setdefault(key, []).append((problem, fix))
+    for members in groups.values():
+        yield cause_finding(rule, scope, members)
+
+
+def _message_fields(template: str) -> frozenset[str]:
+    """The {fields} a message template reads: what differs in others goes
+    into each service's detail, not into a second finding."""
+    import string
+
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def _shared_cause(rule: Rule, scope: Scope, problem: Problem, fix: Fix | None) -> bool:
+    """The cause is main.cf's (or a default main.cf does not change) and
+    the fix does not edit the affected service itself, so one fix serves
+    every service the cause reaches."""
+    cause = problem.cause
+    if not rule.cause_message or cause is None or cause.source.kind == "master":
+        return False
+    if fix is None or scope.config.main is None:
+        return False
+    return all(edit.service != problem.view.service.key for edit in fix.edits)
+
+
+def _entry_suppressed(scope: Scope, rule: Rule, view: ServiceView) -> bool:
+    import os
+
+    by_path = scope.suppressions or {}
+    rules = by_path.get(os.path.normpath(scope.master_path))
+    return rules is not None and rules.covers_line(rule.id, view.service.line)
+
+
+def cause_finding(rule: Rule, scope: Scope, members: list[tuple[Problem, Fix | None]]) -> Finding:
+    """One finding at the cause for every service it affects."""
+    first, fix = members[0]
+    cause = first.cause
+    views = [problem.view for problem, _ in members]
+    labels = [f"{problem.view.service.name} ({_basename(scope.master_path)}:"
+              f"{problem.view.service.line}{', ' + problem.detail if problem.detail else ''})"
+              for problem, _ in members]
+    fields = template_fields(None, cause) | first.fields
+    fields.update(services=join_names(labels), where=cause_where(cause),
+                  count=str(len(views)))
+    line, column = 1, 1
+    if cause.source.kind == "main":
+        line, column = cause.source.line, cause.source.column
+    order = {"error": 0, "warning": 1, "info": 2}
+    severity = min((severity_for(rule, view) for view in views), key=order.__getitem__)
+    related = tuple(Related(scope.master_path, view.service.line, 1, view.service.key)
+                    for view in views)
+    return Finding(rule=rule.id, severity=severity, path=scope.main_path, line=line,
+                   column=column, message=rule.cause_message.format(**fields), fix=fix,
+                   tags=rule.tags, parameter=cause.name, related=related)
+
+
+def join_names(names: list[str]) -> str:
+    """a, b and c"""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def cause_where(setting: Setting) -> str:
+    """Where a cause is written, for a finding located there."""
+    if setting.source.kind == "main":
+        text = setting.source.label
+        if setting.raw.strip() != setting.value.strip():
+            text += f", written as {quote(setting.raw.strip())}"
+        return text
+    if setting.raw.strip() != setting.value.strip() and "level {" not in setting.raw:
+        return f"the Postfix default, {quote(setting.raw.strip())}"
+    return "the Postfix default"
+
+
+def quote(value: str) -> str:
+    """A value as a message quotes it: on one line, blanks collapsed. It is
+    quoted whole (machine formats keep it); the text renderer shortens it."""
+    return " ".join(value.split())
+
+
+def _basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
 
 
 def origin(setting: Setting | None) -> str:
@@ -133,7 +302,9 @@ def origin(setting: Setting | None) -> str:
     else:
         where = "the Postfix default"
     if setting.raw.strip() != setting.value.strip():
-        where += f" (written as {setting.raw.strip()})"
+        undefined = ", ".join(f"${name}" for name in sorted(setting.expansion.undefined))
+        note = f"; {undefined} is never defined" if undefined else ""
+        where += f" (written as {quote(setting.raw.strip())}{note})"
     return where
 
 
@@ -147,7 +318,7 @@ def template_fields(view: ServiceView | None, setting: Setting | None) -> dict[s
     fields = {"param": "", "value": "", "raw": "", "origin": origin(setting),
               "service": "", "name": "", "role": "", "tls": "", "port": ""}
     if setting is not None:
-        fields.update(param=setting.name, value=setting.value, raw=setting.raw)
+        fields.update(param=setting.name, value=quote(setting.value), raw=quote(setting.raw))
     if view is not None:
         fields.update(service=view.label, name=view.name, role=view.role or "",
                       tls=view.tls or "unknown",
@@ -199,7 +370,7 @@ def make_fix(rule: Rule, scope: Scope, view: ServiceView | None,
             path=scope.master_path if in_service else scope.main_path,
             service=view.service.key if in_service else None))
     return Fix(rule.fix["description"].format(**fields), lines, tuple(edits),
-               safety=rule.fix.get("safety", "unsafe"))
+               safety=rule.fix_safety or "unsafe")
 
 
 def is_yes(setting: Setting | None) -> bool | None:

@@ -30,10 +30,14 @@ class Suppressions:
     ranges: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
 
     def covers(self, finding: Finding) -> bool:
-        ids = {finding.rule, base_id(finding.rule)}
+        return self.covers_line(finding.rule, finding.line)
+
+    def covers_line(self, rule: str, line: int) -> bool:
+        """Whether ``rule`` is disabled at ``line`` (or in the whole file)."""
+        ids = {rule, base_id(rule)}
         if ids & self.whole_file:
             return True
-        return any(first <= finding.line <= last and ids & disabled
+        return any(first <= line <= last and ids & disabled
                    for first, last, disabled in self.ranges)
 
 

@@ -1,7 +1,10 @@
 """Read a main.cf/master.cf pair from disk into a resolved Configuration.
 
-A file that cannot be read becomes a diagnostic; a missing file of the
-pair means Postfix's defaults (no main.cf) or no services (no master.cf).
+Only regular files of at most 16 MB are read (linter.files). A file that
+cannot be read becomes a parse-error diagnostic at the file, and a
+FileProblem for the run's status when the caller collects them; a missing
+file of the pair means Postfix's defaults (no main.cf) or no services (no
+master.cf).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 from dataclasses import dataclass
 
 from linter.diagnostics import Diagnostic
+from linter.files import CONFIGURATION_LIMIT, FileProblem, UnreadableFile, read_regular
 from linter.postfix.main_cf import MainCf, parse_main_cf
 from linter.postfix.master_cf import MasterCf, parse_master_cf
 from linter.postfix.params import DEFAULT_VERSION
@@ -28,7 +32,11 @@ class ConfigPaths:
 
 
 def pair_for(path: str) -> ConfigPaths:
-    """A directory, or one file of a pair (its sibling is looked up)."""
+    """A directory, or one file of a pair (its sibling is looked up).
+
+    A sibling that is there but is not a regular file (a FIFO, a dangling
+    link) is kept, so that loading reports it instead of linting the pair
+    as if it had none."""
     directory = path if os.path.isdir(path) else os.path.dirname(path) or "."
     main = os.path.join(directory, MAIN_NAME)
     master = os.path.join(directory, MASTER_NAME)
@@ -38,35 +46,43 @@ def pair_for(path: str) -> ConfigPaths:
             master = path
         elif base == MAIN_NAME or base.endswith(".main.cf"):
             main = path
-    return ConfigPaths(main if os.path.isfile(main) else None,
-                       master if os.path.isfile(master) else None)
+    return ConfigPaths(main if os.path.lexists(main) else None,
+                       master if os.path.lexists(master) else None)
 
 
-def read_bytes(path: str, diagnostics: list[Diagnostic]) -> bytes | None:
+def read_bytes(path: str, diagnostics: list[Diagnostic],
+               problems: list[FileProblem] | None = None) -> bytes | None:
+    """The file's bytes, or None with a parse-error diagnostic (and a
+    FileProblem in ``problems``) saying why it was not read."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        diagnostics.append(Diagnostic(path, 1, 1, "error", "parse-error",
-                                      f"cannot read file: {error.strerror or error}"))
+        return read_regular(path, CONFIGURATION_LIMIT)
+    except UnreadableFile as error:
+        message = f"not linted: this file {error.reason}"
+        diagnostics.append(Diagnostic(path, 1, 1, "error", "parse-error", message))
+        if problems is not None:
+            problems.append(FileProblem(path, message))
         return None
 
 
-def load_files(paths: ConfigPaths) -> tuple[MainCf | None, MasterCf | None, list[Diagnostic]]:
-    problems: list[Diagnostic] = []
+def load_files(paths: ConfigPaths, problems: list[FileProblem] | None = None
+               ) -> tuple[MainCf | None, MasterCf | None, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
     main = master = None
     if paths.main:
-        data = read_bytes(paths.main, problems)
+        data = read_bytes(paths.main, diagnostics, problems)
         main = parse_main_cf(data, paths.main) if data is not None else None
     if paths.master:
-        data = read_bytes(paths.master, problems)
+        data = read_bytes(paths.master, diagnostics, problems)
         master = parse_master_cf(data, paths.master) if data is not None else None
-    return main, master, problems
+    return main, master, diagnostics
 
 
 def load_configuration(paths: ConfigPaths, version: str = DEFAULT_VERSION,
-                       host_values: dict[str, str] | None = None) -> Configuration:
-    main, master, problems = load_files(paths)
+                       host_values: dict[str, str] | None = None,
+                       problems: list[FileProblem] | None = None) -> Configuration:
+    """Load and resolve a pair; files that could not be read are added to
+    ``problems`` when given."""
+    main, master, diagnostics = load_files(paths, problems)
     config = resolve(main, master, version, host_values)
-    config.diagnostics[:0] = problems
+    config.diagnostics[:0] = diagnostics
     return config

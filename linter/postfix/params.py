@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 DEFAULT_VERSION = "3.7"
 SUPPORTED_VERSIONS = ("3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10")
@@ -58,7 +58,7 @@ class ParameterData:
 
 @cache
 def _generated() -> dict:
-    text = resources.files("linter.data").joinpath("postfix_params.json").read_text()
+    text = (Path(__file__).resolve().parent.parent / "data" / "postfix_params.json").read_text()
     return json.loads(text)
 
 

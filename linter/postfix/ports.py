@@ -12,7 +12,6 @@ a negative number stop master; port 0 and wrapped numbers do not.
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -195,6 +194,8 @@ def services_port(name: str) -> int | None:
 @lru_cache(maxsize=1024)
 def _getservbyname(name: str) -> int | None:
     try:
+        import socket  # lazily: the services database is rarely needed
+
         return socket.getservbyname(name, "tcp")
     except (OSError, UnicodeError):
         return None

@@ -594,9 +594,14 @@ def _duplicate_services(views: list[ServiceView], path: str,
                         template_lines: list[int] = (),
                         earlier_entries: dict[int, ServiceView] | None = None,
                         ) -> list[Diagnostic]:
-    """master uses the last of two entries for one listener, and warns.
-    Two entries with a template statement between them may be the two
-    branches of an if/else: that is unknown, not a duplicate."""
+    """Two entries for one listener, as master 3.7 treats them (checked
+    with a running master): the same name and type twice, master keeps
+    only the last entry (a warning); two names for one inet socket
+    (``submission`` and ``587``), master binds both (SO_REUSEPORT) and
+    each connection reaches either at random (an error). Two entries with
+    a template statement between them may be the two branches of an
+    if/else: that is unknown, not a duplicate. ``earlier_entries`` gets,
+    for each valid entry, the last earlier one of its listener."""
     diagnostics = []
     seen: dict[tuple, ServiceView] = {}
     for view in views:
@@ -613,11 +618,18 @@ def _duplicate_services(views: list[ServiceView], path: str,
             where = (f"port {view.listener.port}" if key[0] == "inet" and len(key) == 3
                      else view.service.key)
             first = view.service.fields[0]
-            diagnostics.append(Diagnostic(
-                path, first.line, first.column, "error", "duplicate-service",
-                f"{view.service.label} duplicates {earlier.service.label} "
-                f"({_basename(path)}:{earlier.service.line}): both define {where}; "
-                f"master uses only this later entry"))
+            earlier_at = f"{_basename(path)}:{earlier.service.line}"
+            if earlier.service.key == view.service.key:
+                severity, message = "warning", (
+                    f"{view.service.label} is defined twice: master uses only this later "
+                    f"entry and ignores the one at {earlier_at}")
+            else:
+                severity, message = "error", (
+                    f"{view.service.label} and {earlier.service.label} ({earlier_at}) both "
+                    f"listen on {where}: master starts both, and each connection reaches "
+                    "either one at random")
+            diagnostics.append(Diagnostic(path, first.line, first.column, severity,
+                                          "duplicate-service", message))
         seen[key] = view
     return diagnostics
 

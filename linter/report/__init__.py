@@ -2,6 +2,8 @@
 
 Each module ``linter.report.<format>`` has ``render(report: Report) -> str``.
 Renderers never compute; they format. They are imported on first use.
+Paths in a Report are already what the format shows (relative to the
+project root for machine formats, see ``linter.project``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class Notification:
     path: str | None = None
     level: str = "error"            # "error" or "note"
 
+    def to_json(self) -> dict:
+        return {"message": self.message, "path": self.path, "level": self.level}
+
 
 @dataclass
 class Report:
@@ -37,11 +42,24 @@ class Report:
     color: bool = False
     tool_version: str = ""
     notifications: list[Notification] = field(default_factory=list)
+    # The project root as an absolute path (SARIF originalUriBaseIds), when known.
+    root: str | None = None
+    # -q counts down, -v up: text leaves out the summary below 0 and shows
+    # long values whole above 0.
+    verbosity: int = 0
 
     @property
     def complete(self) -> bool:
         """No error notification: every file was linted, nothing crashed."""
         return not any(note.level == "error" for note in self.notifications)
+
+    @property
+    def errors(self) -> list[Notification]:
+        return [note for note in self.notifications if note.level == "error"]
+
+    @property
+    def notes(self) -> list[Notification]:
+        return [note for note in self.notifications if note.level != "error"]
 
 
 def render(output_format: str, report: Report) -> str:

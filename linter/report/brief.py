@@ -1,5 +1,10 @@
-"""One line per finding, ``path:line:col: rule-id message``: for editors'
-error matchers and grep. No summary, no colour."""
+"""One line per finding, ``path:line:col: severity: rule-id message``.
+
+For editors' error matchers (the gcc-style ``file:line:col: error:`` most of
+them know) and grep. No summary, no colour. A run that could not lint
+everything says so in a line of its own, so an empty output always means
+a complete run without findings.
+"""
 
 from __future__ import annotations
 
@@ -12,5 +17,16 @@ if TYPE_CHECKING:
 
 
 def render(report: Report) -> str:
-    return "".join(f"{one_line(f.path)}:{f.line}:{f.column}: {one_line(f.rule)} "
-                   f"{one_line(f.message)}\n" for f in report.findings)
+    lines = [f"{_where(f)} {f.severity}: {one_line(f.rule)} "
+             f"{one_line(f.message)}" for f in report.findings]
+    for note in report.errors:
+        where = f"{one_line(note.path)}:1:1" if note.path else "smtplint"
+        lines.append(f"{where}: error: run-incomplete {one_line(note.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _where(finding) -> str:
+    """``path:line:col:``; a probed server (``submission://host:587``) has no lines."""
+    if "://" in finding.path:
+        return f"{one_line(finding.path)}:"
+    return f"{one_line(finding.path)}:{finding.line}:{finding.column}:"

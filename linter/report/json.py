@@ -2,7 +2,9 @@
 
 Stable keys and order so that other tools (and diffs of saved output) can
 rely on them. Text from linted files is kept as is (JSON escapes control
-characters), except undecodable bytes, which are shown as ``\\xNN``.
+characters), except undecodable bytes, which are shown as ``\\xNN``. The
+run's status is part of the document: ``summary.complete`` is false when a
+file could not be linted, and ``summary.failed`` is then true.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ def document(report: Report) -> dict:
     summary: dict = dict(counts(report))
     summary["total"] = len(report.findings)
     summary["failed"] = failed(report)
+    summary["complete"] = report.complete
     summary["files"] = len(report.files)
     return {
         "tool": {"name": "smtplint", "version": tool_version(report)},
         "findings": [finding.to_json() for finding in report.findings],
+        "notifications": [note.to_json() for note in report.notifications],
         "summary": summary,
     }
 

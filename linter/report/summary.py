@@ -1,7 +1,8 @@
-"""Counts every format reports the same way: per severity, total, failed.
+"""Counts and the verdict every format reports the same way.
 
-Shared so that text, json and junit can never disagree about whether a run
-failed.
+Shared so that no two formats can disagree about whether a run passed: a
+run passes only when it is complete (every file linted, nothing crashed)
+and no finding has a failing severity.
 """
 
 from __future__ import annotations
@@ -22,9 +23,33 @@ def counts(report: Report) -> dict[str, int]:
     return result
 
 
-def failed(report: Report) -> bool:
-    """Whether any finding has a severity that fails the run."""
+def has_failing_findings(report: Report) -> bool:
     return any(finding.severity in report.failing for finding in report.findings)
+
+
+def failed(report: Report) -> bool:
+    """Whether the run did not pass: failing findings, or incomplete."""
+    return has_failing_findings(report) or not report.complete
+
+
+def verdict(report: Report) -> str:
+    """``passed``, ``failed`` or ``incomplete`` (which is never a pass)."""
+    if not report.complete:
+        return "incomplete"
+    return "failed" if has_failing_findings(report) else "passed"
+
+
+def plural(count: int, word: str) -> str:
+    if word == "info" or count == 1:
+        return f"{count} {word}"
+    return f"{count} {word}s"
+
+
+def totals(report: Report) -> str:
+    """E.g. ``2 errors, 1 warning, 0 info in 3 files``."""
+    per_severity = ", ".join(plural(count, severity)
+                             for severity, count in counts(report).items())
+    return f"{per_severity} in {plural(len(report.files), 'file')}"
 
 
 def tool_version(report: Report) -> str:

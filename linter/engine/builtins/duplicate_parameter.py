@@ -1,4 +1,9 @@
-"""main.cf names defined twice: Postfix keeps the last one, silently.
+"""main.cf names defined twice: Postfix keeps the last one.
+
+With different values postconf warns "overriding earlier entry" and the
+later line wins, so whoever edits the earlier one changes nothing: a
+warning. The same value twice changes nothing at all (postconf stays
+silent): an info, whose fix (deleting the earlier line) is safe.
 
 Two definitions with template statements between them are usually the
 branches of an ``{% if %}`` and ``{% else %}``, so they are not judged.
@@ -10,6 +15,7 @@ from collections.abc import Iterator
 
 from linter.engine.builtins.parameter_names import at
 from linter.engine.findings import Edit, Finding, Fix
+from linter.engine.run import quote
 from linter.postfix.syntax import NodeKind
 
 
@@ -24,14 +30,25 @@ def check(rule, scope) -> Iterator[Finding]:
         seen[param.name] = param
         if earlier is None or any(earlier.line < line < param.line for line in template_lines):
             continue
-        fix = Fix(f"Delete {param.name} at {at(scope.main_path, earlier.line)} (Postfix ignores it) and "
-                  f"keep one definition", (f"{param.name} = {param.raw}",),
-                  (Edit(action="set", path=scope.main_path, name=param.name,
-                        value=param.raw),))
+        here, there = at(scope.main_path, param.line), at(scope.main_path, earlier.line)
+        same = param.raw.strip() == earlier.raw.strip()
+        if same:
+            message = (f"{param.name} is set twice to the same value ({there} and {here}, "
+                       f"{param.name} = {quote(param.raw.strip())}): a harmless duplicate; "
+                       f"delete the line at {there}")
+            description = f"Delete the duplicate {param.name} at {there} (same value)"
+        else:
+            message = (f"{param.name} is set twice with different values: {here} "
+                       f"({param.name} = {quote(param.raw.strip())}) wins over {there} "
+                       f"({param.name} = {quote(earlier.raw.strip())}), which Postfix ignores "
+                       "(postconf: overriding earlier entry)")
+            description = (f"Keep one definition: delete {param.name} at {there}, which "
+                           "Postfix ignores, or move the value you meant to the last one")
+        fix = Fix(description, (f"{param.name} = {param.raw}",),
+                  (Edit(action="remove", path=scope.main_path, name=param.name,
+                        span=(earlier.line, earlier.column, earlier.line, earlier.column)),),
+                  safety="safe" if same else "unsafe")
         yield Finding(
-            rule=rule.id, severity=rule.severity, path=scope.main_path, line=param.line,
-            column=param.column,
-            message=(f"{param.name} is set twice: {at(scope.main_path, param.line)} ({param.name} = "
-                     f"{param.raw}) overrides {at(scope.main_path, earlier.line)} ({param.name} = "
-                     f"{earlier.raw}), which Postfix ignores"),
-            fix=fix, tags=rule.tags)
+            rule=rule.id, severity="info" if same else rule.severity, path=scope.main_path,
+            line=param.line, column=param.column, message=message, fix=fix, tags=rule.tags,
+            parameter=param.name)

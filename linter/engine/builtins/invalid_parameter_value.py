@@ -93,7 +93,7 @@ def _finding(rule, scope, path: str, line: int, column: int, where: str,
                   (f"  -o {setting.name}={meant}" if in_master
                    else f"{setting.name} = {meant}",),
                   (Edit(action="set", path=path, name=setting.name, value=meant,
-                        service=service),))
+                        service=service),), safety=rule.fix_safety or "unsafe")
     return Finding(rule=rule.id, severity=rule.severity, path=path, line=line,
                    column=column, message=f"{where}: {text}", service=service, fix=fix,
-                   tags=rule.tags)
+                   tags=rule.tags, parameter=setting.name)

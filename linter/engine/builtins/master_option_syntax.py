@@ -47,8 +47,10 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix | None:
         option_start = None  # a stray word after a complete option
     if option_start is None:
         return Fix(f"Remove the stray word {word.text!r} from {service.key}: smtpd "
-                   "accepts only options such as -o name=value after the command")
-    name, value = _intended(words, option_start, index)
+                   "accepts only options such as -o name=value after the command", (),
+                   (Edit("replace", path, word.text, "", service.key,
+                         span=_span(word, word)),), safety="safe")
+    name, value, end = _intended(words, option_start, index)
     if name is None:
         return Fix(f"Write the option of {service.key} as -o name=value (no blanks "
                    "around '='), or as -o {{ name = value }}")
@@ -56,8 +58,16 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix | None:
         else f"{INDENT}-o {{ {name} = {value} }}"
     return Fix(f"Rewrite the option of {service.key} as one word: {line_text.strip()}",
                (line_text,),
-               (Edit(action="set", path=path, name=name, value=value,
-                     service=service.key),))
+               (Edit(action="replace", path=path, name=name, value=line_text.strip(),
+                     service=service.key, span=_span(words[option_start], words[end])),),
+               safety="safe")
+
+
+def _span(first: Token, last: Token) -> tuple[int, int, int, int]:
+    """From the start of ``first`` to the end of ``last`` (exclusive)."""
+    lines = last.text.split("\n")
+    end_column = (last.column if len(lines) == 1 else 1) + len(lines[-1])
+    return (first.line, first.column, last.line + len(lines) - 1, end_column)
 
 
 def _option_start(words: list[Token], index: int) -> int | None:
@@ -73,8 +83,10 @@ def _option_start(words: list[Token], index: int) -> int | None:
     return None
 
 
-def _intended(words: list[Token], start: int, broken: int) -> tuple[str | None, str]:
-    """Join the words of one mistyped option back into (name, value)."""
+def _intended(words: list[Token], start: int,
+              broken: int) -> tuple[str | None, str, int]:
+    """Join the words of one mistyped option back into (name, value, index
+    of its last word)."""
     pieces = [words[start].text[2:]] if words[start].text != "-o" else []
     end = broken
     # take the broken word and any stray words after it, up to the next option
@@ -88,7 +100,7 @@ def _intended(words: list[Token], start: int, broken: int) -> tuple[str | None, 
     name, equals, value = text.partition("=")
     name = name.strip(BLANKS)
     if not equals or not name or any(char in BLANKS for char in name):
-        return None, ""
+        return None, "", end
     items = [item.strip(BLANKS) for item in value.split(",")]
     value = ",".join(item for item in items if item) if "," in value else value.strip(BLANKS)
-    return name, value
+    return name, value, end

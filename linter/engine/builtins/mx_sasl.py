@@ -1,26 +1,27 @@
 """Port 25 serves other mail servers, which never log in: AUTH there
 invites password guessing. It is usually switched on for every service by
-smtpd_sasl_auth_enable = yes in main.cf instead of per submission service."""
+smtpd_sasl_auth_enable = yes in main.cf instead of per submission service;
+then one finding at that line covers every port-25 service."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import Scope, is_yes, service_finding
+from linter.engine.run import Problem, Scope, is_yes, report
 from linter.postfix.resolve import ServiceView, Setting
 
 SASL = "smtpd_sasl_auth_enable"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
         setting = view.setting(SASL)
         if is_yes(setting) is not True or setting is None:
             continue
-        finding = service_finding(rule, scope, view, setting)
-        yield dataclasses.replace(finding, fix=_fix(scope, view, setting))
+        problems.append(Problem(view, setting, fix=_fix(scope, view, setting)))
+    return report(rule, scope, problems)
 
 
 def _fix(scope: Scope, view: ServiceView, setting: Setting) -> Fix | None:

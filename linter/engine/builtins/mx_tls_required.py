@@ -7,18 +7,19 @@ submission services that relied on it get their own ``-o``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.builtins.tls_mode import (
+    cause_origin,
     default_unknown,
     describe,
     is_loopback,
+    obsolete_note,
     templated,
     tls_cause,
 )
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import Scope, service_finding
+from linter.engine.run import Problem, Scope, report
 from linter.postfix.resolve import ServiceView, Setting
 
 LEVEL = "smtpd_tls_security_level"
@@ -26,6 +27,7 @@ WRAPPER = "smtpd_tls_wrappermode"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
         if view.tls not in ("required", "wrapper") or is_loopback(view) or templated(view):
             continue
@@ -34,8 +36,12 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             continue
         detail = ("runs implicit TLS (wrappermode)" if view.tls == "wrapper"
                   else "requires STARTTLS")
-        finding = service_finding(rule, scope, view, cause, detail=detail)
-        yield dataclasses.replace(finding, fix=_fix(scope, view, cause))
+        short = "run implicit TLS" if view.tls == "wrapper" else "require STARTTLS"
+        problems.append(Problem(view, cause, {"detail": detail, "detail_short": short,
+                                              "obsolete": obsolete_note(cause),
+                                              "origin": cause_origin(view, cause)},
+                                _fix(scope, view, cause)))
+    return report(rule, scope, problems)
 
 
 def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix | None:

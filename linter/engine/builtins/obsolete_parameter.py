@@ -4,11 +4,14 @@ The obsolete -> replacement table is data, in the rule's
 ``check.options.parameters``: ``replacement`` (the parameter to use),
 ``values`` (old value -> replacement value), ``stronger`` (another obsolete
 setting that wins when set, e.g. smtpd_enforce_tls=yes over
-smtpd_use_tls=yes), ``since`` (the first Postfix version where the name is
+smtpd_use_tls=yes), ``fallback`` (another obsolete setting that decides
+when this one's value maps to nothing, e.g. smtpd_use_tls behind
+smtpd_enforce_tls=no), ``since`` (the first Postfix version where the name is
 obsolete or ignored) and ``advice`` (what to do, when there is no simple
 replacement), ``copy_value`` (a rename: the replacement takes the same
-value), ``ok_values`` (values that are fine) and ``status`` (wording other
-than "is obsolete").
+value), ``ok_values`` (values that are fine), ``status`` (wording other
+than "is obsolete": what postconf(5) says) and ``severity`` (when it is
+not the rule's: info for a parameter Postfix still uses).
 """
 
 from __future__ import annotations
@@ -62,8 +65,9 @@ def check(rule, scope) -> Iterator[Finding]:
                 advice = _advice(param.name, applies, config.context)
                 fix_lines = tuple(f"{n} = {v}" for n, v in advice.sets)
                 yield Finding(
-                    rule=rule.id, severity=rule.severity, path=scope.main_path,
-                    line=param.line, column=param.column,
+                    rule=rule.id, severity=applies[param.name].get("severity", rule.severity),
+                    path=scope.main_path, line=param.line, column=param.column,
+                    parameter=param.name,
                     message=f"{param.name} = {param.raw} ({at(scope.main_path, param.line)}) "
                             f"{advice.text}",
                     fix=_fix(advice, fix_lines, scope.main_path, param.name, None),
@@ -74,8 +78,9 @@ def check(rule, scope) -> Iterator[Finding]:
                 advice = _advice(override.name, applies, view.context)
                 fix_lines = tuple(f"  -o {n}={v}" for n, v in advice.sets)
                 yield Finding(
-                    rule=rule.id, severity=rule.severity, path=scope.master_path,
-                    line=override.line, column=override.column,
+                    rule=rule.id, severity=applies[override.name].get("severity", rule.severity),
+                    path=scope.master_path, line=override.line, column=override.column,
+                    parameter=override.name,
                     message=f"{view.label}: -o {override.name}={override.raw} "
                             f"{advice.text}",
                     service=view.service.key,
@@ -116,16 +121,27 @@ def _replacement_value(name: str, entry: dict, context: Context) -> str | None:
     if entry.get("copy_value"):
         setting = context.setting(name)
         return setting.raw.strip() if setting is not None else None
-    for other, other_values in entry.get("stronger", {}).items():
+    stronger = _mapped(entry.get("stronger", {}), context)
+    if stronger is not None:
+        return stronger
+    setting = context.setting(name)
+    if setting is None or not setting.known:
+        return None
+    own = values.get(setting.value.strip().lower())
+    if own is not None:
+        return own
+    return _mapped(entry.get("fallback", {}), context)
+
+
+def _mapped(table: dict, context: Context) -> str | None:
+    """The replacement value another obsolete setting gives, if any."""
+    for other, other_values in table.items():
         setting = context.setting(other)
         if setting is not None and setting.known:
             mapped = {str(k).lower(): str(v) for k, v in other_values.items()}
             if setting.value.strip().lower() in mapped:
                 return mapped[setting.value.strip().lower()]
-    setting = context.setting(name)
-    if setting is None or not setting.known:
-        return None
-    return values.get(setting.value.strip().lower())
+    return None
 
 
 def _fix(advice: Advice, lines: tuple[str, ...], path: str, name: str,
@@ -137,4 +153,6 @@ def _fix(advice: Advice, lines: tuple[str, ...], path: str, name: str,
     where = f" under {service.split('/')[0]}" if service else ""
     text = (f"Replace {name} with {replaced}{where}" if advice.sets
             else f"Remove {name}{where}")
-    return Fix(text, lines, tuple(edits))
+    # The replacement Postfix derives keeps the behaviour; removing a
+    # setting that still counts for something may not.
+    return Fix(text, lines, tuple(edits), safety="safe" if advice.sets else "unsafe")

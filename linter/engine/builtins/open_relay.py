@@ -4,7 +4,6 @@ Internet (or a whole class A/B/C network) together with permit_mynetworks."""
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 from collections.abc import Iterator
 
@@ -20,7 +19,7 @@ from linter.engine.restrictions import (
     has_working_relay_check,
     where,
 )
-from linter.engine.run import Scope, origin, service_finding
+from linter.engine.run import Problem, Scope, origin, quote, report
 from linter.postfix.resolve import ServiceView, Setting
 
 STRANGER = Client(authenticated=False, in_mynetworks=False, local_recipient=False)
@@ -30,41 +29,47 @@ SAFE_NETWORKS = "127.0.0.0/8 [::1]/128"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    return report(rule, scope, _problems(rule, scope))
+
+
+def _problems(rule, scope: Scope) -> Iterator[Problem]:
     for view in scope.services:
         if delays_reject(view) is not True:
             continue
-        verdict = evaluate(view, STRANGER)
+        verdict = evaluate(view, STRANGER, scope.undefined_is_empty)
         if verdict.outcome == "accept":
             # Accepted without an explicit permit means no relay check at
             # all: smtpd does not start, which relay-control-missing reports.
             if _deciding(verdict).decided_by:
-                yield _permit_finding(rule, scope, view, verdict)
+                yield _permit_problem(rule, scope, view, verdict)
             continue
         trusted, why = trusts_everyone(view)
-        if trusted and verdict.outcome == "refuse" and evaluate(view, TRUSTED).outcome == "accept":
-            finding = service_finding(rule, scope, view, trusted, why=why, what=_what(view))
+        if trusted and verdict.outcome == "refuse" \
+                and evaluate(view, TRUSTED, scope.undefined_is_empty).outcome == "accept":
+            fields = {"why": why, "what": _what(view, scope.undefined_is_empty)}
             fix = Fix(f"Trust only the hosts that really relay through this server: "
                       f"mynetworks = {SAFE_NETWORKS} (plus your own networks)",
                       (f"mynetworks = {SAFE_NETWORKS}",),
                       (Edit("set", scope.main_path, "mynetworks", SAFE_NETWORKS),))
-            yield dataclasses.replace(finding, fix=fix)
+            yield Problem(view, trusted, fields, fix)
 
 
-def _what(view: ServiceView) -> str:
+def _what(view: ServiceView, empty: bool) -> str:
     """Without a working relay check smtpd does not start at all, so such a
     service is an open relay only in intent (relay-control-missing says why)."""
-    if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
+    if any(has_working_relay_check(view, name, empty) is not False for name in (RELAY, RECIPIENT)):
         return "is an open relay"
     return ("is configured as an open relay (smtpd refuses to start it this way: "
             "see relay-control-missing)")
 
 
-def _permit_finding(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> Finding:
+def _permit_problem(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> Problem:
     result = _deciding(verdict)
     setting = result.setting
     why = f"reaches {result.decided_by} before any relay check"
-    why = f"{result.parameter}={setting.value.strip() if setting else ''} ({where(setting, view)}) {why}"
-    finding = service_finding(rule, scope, view, setting, why=why, what=_what(view))
+    value = quote(setting.value) if setting else ""
+    why = f"{result.parameter}={value} ({where(setting, view)}) {why}"
+    fields = {"why": why, "what": _what(view, scope.undefined_is_empty)}
     in_service = setting is not None and setting.source.kind == "master"
     if in_service:
         line = f"  -o {RELAY}={SAFE_RELAY.replace(' ', '')}"
@@ -78,7 +83,7 @@ def _permit_finding(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> 
                        f" and remove the permit from {RECIPIENT}")
     else:
         description = f"Relay only for your own networks and logged-in users: {line.strip()}"
-    return dataclasses.replace(finding, fix=Fix(description, (line,), tuple(edits)))
+    return Problem(view, setting, fields, Fix(description, (line,), tuple(edits)))
 
 
 def _deciding(verdict: Verdict) -> ListResult:

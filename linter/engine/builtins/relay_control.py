@@ -4,7 +4,6 @@ least one working instance of ..."): found here before it takes mail down."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.findings import Edit, Finding, Fix
@@ -16,20 +15,22 @@ from linter.engine.restrictions import (
     steps,
     where,
 )
-from linter.engine.run import Scope, service_finding
+from linter.engine.run import Problem, Scope, quote, report
 from linter.postfix.resolve import ServiceView, Setting
 
 SAFE_RELAY = "permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
-        if any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT)):
+        if any(has_working_relay_check(view, name, scope.undefined_is_empty) is not False
+               for name in (RELAY, RECIPIENT)):
             continue
         relay, recipient = view.setting(RELAY), view.setting(RECIPIENT)
         detail = f"neither {_shown(relay, RELAY, view)} nor {_shown(recipient, RECIPIENT, view)}"
-        finding = service_finding(rule, scope, view, relay, detail=detail)
-        yield dataclasses.replace(finding, fix=_fix(scope, view, relay))
+        problems.append(Problem(view, relay, {"detail": detail}, _fix(scope, view, relay)))
+    return report(rule, scope, problems)
 
 
 def _shown(setting: Setting | None, name: str, settings: Settings) -> str:
@@ -40,7 +41,7 @@ def _shown(setting: Setting | None, name: str, settings: Settings) -> str:
         note += "; its permit ends the list before any relay check"
     elif "warn_if_reject" in words:
         note += "; its warn_if_reject makes the next check only log"
-    return f"{name}={value} ({note})"
+    return f"{name}={quote(value)} ({note})"
 
 
 def _fix(scope: Scope, view: ServiceView, relay: Setting | None) -> Fix:

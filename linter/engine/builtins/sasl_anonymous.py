@@ -5,12 +5,11 @@ permit_sasl_authenticated."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.conditions import tokens
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import Scope, is_yes, service_finding
+from linter.engine.run import Problem, Scope, is_yes, report
 from linter.postfix.resolve import ServiceView, Setting
 
 BEFORE_TLS = "smtpd_sasl_security_options"
@@ -18,6 +17,7 @@ AFTER_TLS = "smtpd_sasl_tls_security_options"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
         if is_yes(view.setting("smtpd_sasl_auth_enable")) is not True:
             continue
@@ -27,9 +27,9 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
                 continue
             if "noanonymous" in (word.lower() for word in tokens(setting.value)):
                 continue
-            finding = service_finding(rule, scope, view, setting)
-            yield dataclasses.replace(finding, fix=_fix(scope, view, setting))
+            problems.append(Problem(view, setting, fix=_fix(scope, view, setting)))
             break
+    return report(rule, scope, problems)
 
 
 def _options_in_force(view: ServiceView) -> list[str]:

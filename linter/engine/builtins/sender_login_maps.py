@@ -6,23 +6,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.engine.findings import Finding
-from linter.engine.restrictions import LOGIN_MISMATCH, mentions, split
-from linter.engine.run import Scope, origin, service_finding
+from linter.engine.restrictions import (
+    LOGIN_MISMATCH,
+    mentions,
+    restriction_classes,
+    split,
+)
+from linter.engine.run import Problem, Scope, origin, report
 
 MAPS = "smtpd_sender_login_maps"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
         maps = view.setting(MAPS)
         if maps is not None and (not maps.known or maps.value.strip()):
             continue
-        found = mentions(view, LOGIN_MISMATCH)
+        found = mentions(view, LOGIN_MISMATCH, undefined_empty=scope.undefined_is_empty)
         if not found:
             continue
         parameter, setting = found[0]
         used = next(word.lower() for word in split(setting.value)
                     if word.lower() in LOGIN_MISMATCH)
-        detail = (f"{parameter} uses {used} ({origin(setting)}) but "
-                  f"{MAPS} is empty ({origin(maps)})")
-        yield service_finding(rule, scope, view, setting, detail=detail)
+        if parameter in (restriction_classes(view) or {}):
+            parameter = f"restriction class {parameter}"
+        detail = f"{parameter} uses {used} ({origin(setting)}) but {MAPS} is empty ({origin(maps)})"
+        problems.append(Problem(view, maps, {"detail": detail}, detail=f"{parameter}: {used}"))
+    return report(rule, scope, problems)

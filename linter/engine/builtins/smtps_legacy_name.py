@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.findings import Finding, Fix
+from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import template_fields
 from linter.postfix.params import version_key
 from linter.postfix.ports import split_listener
@@ -40,5 +40,7 @@ def check(rule, scope) -> Iterator[Finding]:
             message=rule.message.format(**fields, new_name=new_name),
             service=service.key,
             fix=Fix(f"Rename the service field {service.name} to {new_name} "
-                    "(same port 465, same options)", (new_line,)),
+                    "(same port 465, same options)", (new_line,),
+                    (Edit("rename-service", scope.master_path, new_name,
+                          service=service.key),), safety="safe"),
             tags=rule.tags)

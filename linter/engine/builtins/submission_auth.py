@@ -27,14 +27,13 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
         if delays_reject(view) is not True:
             continue
-        verdict = evaluate(view, UNAUTHENTICATED)
-        if verdict.outcome != "accept" or not _starts(view):
+        verdict = evaluate(view, UNAUTHENTICATED, scope.undefined_is_empty)
+        if verdict.outcome != "accept" or not _starts(view, scope.undefined_is_empty):
             continue
         parameter = _culprit(view, verdict)
-        why = ("only stops mail to other domains, so a client that has not "
-               "authenticated can still send to local addresses"
-               if has_working_relay_check(view, parameter)
-               else "never rejects a client that has not authenticated")
+        why = ("stops only mail to other domains"
+               if has_working_relay_check(view, parameter, scope.undefined_is_empty)
+               else "rejects no client that has not logged in")
         setting = view.setting(parameter)
         yield service_finding(rule, scope, view, setting, why=why, origin=where(setting, view))
 
@@ -47,6 +46,7 @@ def _culprit(view: ServiceView, verdict: Verdict) -> str:
     return RECIPIENT
 
 
-def _starts(view: ServiceView) -> bool:
+def _starts(view: ServiceView, empty: bool) -> bool:
     """Without any relay check smtpd does not start (relay-control-missing)."""
-    return any(has_working_relay_check(view, name) is not False for name in (RELAY, RECIPIENT))
+    return any(has_working_relay_check(view, name, empty) is not False
+               for name in (RELAY, RECIPIENT))

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.builtins.tls_mode import default_unknown, templated, tls_cause
+from linter.engine.builtins.tls_mode import (
+    cause_origin,
+    default_unknown,
+    obsolete_note,
+    templated,
+    tls_cause,
+)
 from linter.engine.findings import Finding
-from linter.engine.run import Scope, service_finding
+from linter.engine.run import Problem, Scope, report
 
 CERTIFICATE_PARAMETERS = ("smtpd_tls_cert_file", "smtpd_tls_eccert_file",
                           "smtpd_tls_dcert_file", "smtpd_tls_chain_files")
@@ -24,6 +30,7 @@ CONSEQUENCE = {
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    problems = []
     for view in scope.services:
         if view.tls not in CONSEQUENCE or templated(view):
             continue
@@ -31,5 +38,8 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         if any(s is None or not s.known or s.value.strip() or default_unknown(scope.config, s)
                for s in settings):
             continue
-        yield service_finding(rule, scope, view, tls_cause(view),
-                              consequence=CONSEQUENCE[view.tls])
+        cause = tls_cause(view)
+        problems.append(Problem(view, cause, {"consequence": CONSEQUENCE[view.tls],
+                                              "origin": cause_origin(view, cause),
+                                              "obsolete": obsolete_note(cause)}))
+    return report(rule, scope, problems)

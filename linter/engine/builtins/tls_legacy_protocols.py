@@ -5,18 +5,18 @@ smtpd_tls_mandatory_protocols, the others smtpd_tls_protocols. The fix
 raises the floor where the value comes from: an ``-o`` stays an ``-o``;
 an inherited mandatory list is fixed once in main.cf (only TLS-requiring
 services read it); an inherited opportunistic list is fixed with ``-o``
-except on port 25, whose own list it is.
+except on port 25, whose own list it is. A main.cf fix shared by several
+services is one finding at the cause.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.builtins.tls_mode import default_unknown, is_loopback, templated
 from linter.engine.builtins.tls_protocols import legacy_admitted
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import Scope, service_finding
+from linter.engine.run import Problem, Scope, report
 from linter.postfix.params import version_key
 from linter.postfix.resolve import ServiceView, Setting
 
@@ -25,6 +25,10 @@ MODERN_EXCLUSIONS = "!SSLv2,!SSLv3,!TLSv1,!TLSv1.1"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    return report(rule, scope, _problems(scope))
+
+
+def _problems(scope: Scope) -> Iterator[Problem]:
     ranges = version_key(scope.config.version) >= (3, 6)
     for view in scope.services:
         if (view.tls not in ("optional", "required", "wrapper") or is_loopback(view)
@@ -36,9 +40,8 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         legacy = legacy_admitted(setting.value, ranges)
         if not legacy:
             continue
-        finding = service_finding(rule, scope, view, setting,
-                                  legacy=" and ".join(legacy))
-        yield dataclasses.replace(finding, fix=_fix(scope, view, setting, ranges))
+        yield Problem(view, setting, {"legacy": " and ".join(legacy)},
+                      _fix(scope, view, setting, ranges))
 
 
 def _fix(scope: Scope, view: ServiceView, setting: Setting, ranges: bool) -> Fix:

@@ -12,7 +12,13 @@ from linter.postfix.template import has_placeholder
 LOOPBACK = ("127.", "::1", "localhost")
 
 
+OBSOLETE = ("smtpd_enforce_tls", "smtpd_use_tls")
+
+
 def tls_cause(view: ServiceView) -> Setting | None:
+    """The setting that decides the service's TLS mode: wrappermode, a
+    non-empty level, or (level empty) the obsolete smtpd_enforce_tls or
+    smtpd_use_tls that smtpd then consults."""
     if view.tls == "wrapper":
         return view.setting("smtpd_tls_wrappermode")
     level = view.setting("smtpd_tls_security_level")
@@ -22,7 +28,24 @@ def tls_cause(view: ServiceView) -> Setting | None:
         return view.setting("smtpd_enforce_tls")
     if view.tls == "optional":
         return view.setting("smtpd_use_tls")
+    written = view.setting("smtpd_use_tls")
+    if view.tls == "none" and written is not None and written.source.kind != "default":
+        return written
     return level
+
+
+def cause_origin(view: ServiceView, cause: Setting | None) -> str:
+    """run.origin, plus why an obsolete setting decides."""
+    from linter.engine.run import origin
+
+    return origin(cause) + obsolete_note(cause)
+
+
+def obsolete_note(cause: Setting | None) -> str:
+    """Why an obsolete TLS switch decides ("" for any other setting)."""
+    if cause is not None and cause.name in OBSOLETE:
+        return ", obsolete: smtpd_tls_security_level is empty, so smtpd consults it"
+    return ""
 
 
 def describe(setting: Setting | None) -> str:

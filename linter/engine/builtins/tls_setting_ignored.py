@@ -10,12 +10,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.builtins.tls_mode import templated
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import Scope, service_finding
+from linter.engine.run import Problem, Scope, quote, report
 from linter.postfix.resolve import ServiceView, Setting
 
 WRAPPER_IGNORES = ("smtpd_tls_security_level", "smtpd_tls_auth_only")
@@ -25,6 +24,10 @@ CLIENT_PREFIXES = ("smtp_tls_", "smtp_sasl_")
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    return report(rule, scope, _problems(rule, scope))
+
+
+def _problems(rule, scope: Scope) -> Iterator[Problem]:
     for view in scope.services:
         if templated(view):
             continue
@@ -43,7 +46,7 @@ def _explicit(setting: Setting | None, data) -> bool:
             and setting.value.strip() != data.defaults.get(setting.name, "").strip())
 
 
-def _wrapper(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
+def _wrapper(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
     if view.tls != "wrapper":
         return
     every_user_wraps = all(other.tls == "wrapper" for other in scope.config.smtpd_services())
@@ -57,7 +60,7 @@ def _wrapper(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
         yield _finding(rule, scope, view, setting, reason)
 
 
-def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
+def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
     if view.tls not in ("optional", "required", "wrapper"):
         return
     chain = view.setting("smtpd_tls_chain_files")
@@ -69,10 +72,11 @@ def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Find
             continue
         if name == "smtpd_tls_key_file" and setting.source.kind == "default":
             continue  # its default follows smtpd_tls_cert_file
-        reason = (f"smtpd_tls_chain_files={chain.value.strip()} is set, and then "
+        if setting.source.kind != "master" and not _chain_everywhere(scope):
+            continue  # main.cf's certificate is in force for another TLS service
+        reason = (f"smtpd_tls_chain_files={quote(chain.value)} is set, and then "
                   "smtpd ignores the legacy certificate parameters")
-        yield _finding(rule, scope, view, setting, reason,
-                       removable=setting.source.kind == "master" or _chain_everywhere(scope))
+        yield _finding(rule, scope, view, setting, reason)
 
 
 def _chain_everywhere(scope: Scope) -> bool:
@@ -85,7 +89,7 @@ def _chain_everywhere(scope: Scope) -> bool:
     return True
 
 
-def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Finding]:
+def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
     for override in view.service.override_map().values():
         if not override.name.startswith(CLIENT_PREFIXES):
             continue
@@ -100,17 +104,12 @@ def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Findin
         yield _finding(rule, scope, view, setting, reason)
 
 
-def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: str,
-             removable: bool = True) -> Finding:
-    finding = service_finding(rule, scope, view, setting, reason=reason)
-    if not removable:
-        fix = Fix(f"Remove {setting.name} from main.cf ({setting.source.label}) once no "
-                  "service empties smtpd_tls_chain_files")
-    elif setting.source.kind == "master":
+def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: str) -> Problem:
+    if setting.source.kind == "master":
         fix = Fix(f"Remove -o {setting.name}={setting.raw.strip()} from {view.label}",
                   (), (Edit("remove", scope.master_path, setting.name,
-                            service=view.service.key),))
+                            service=view.service.key),), safety="safe")
     else:
         fix = Fix(f"Remove {setting.name} from main.cf ({setting.source.label})",
-                  (), (Edit("remove", scope.main_path, setting.name),))
-    return dataclasses.replace(finding, fix=fix)
+                  (), (Edit("remove", scope.main_path, setting.name),), safety="safe")
+    return Problem(view, setting, {"reason": reason}, fix)

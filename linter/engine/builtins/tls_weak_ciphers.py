@@ -8,24 +8,27 @@ and only for families its default does not already name.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from linter.engine.builtins.tls_ciphers import LABELS, weak_families
 from linter.engine.builtins.tls_mode import is_loopback, templated
 from linter.engine.findings import Edit, Finding, Fix
-from linter.engine.run import Scope, service_finding
+from linter.engine.run import Problem, Scope, report
 from linter.postfix.resolve import ServiceView, Setting
 
 GRADES = ("high", "medium", "low", "export", "null")
 WEAK_GRADES = {
-    "export": "asks for export-grade ciphers, which postconf(5) calls insecure",
-    "low": "asks for low-grade ciphers, which postconf(5) calls insecure",
-    "null": "allows only NULL cipher suites, which do not encrypt at all",
+    "export": "asks for export-grade ciphers (insecure, says postconf(5))",
+    "low": "asks for low-grade ciphers (insecure, says postconf(5))",
+    "null": "allows only NULL cipher suites (no encryption at all)",
 }
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
+    return report(rule, scope, _problems(scope))
+
+
+def _problems(scope: Scope) -> Iterator[Problem]:
     for view in scope.services:
         if (view.tls not in ("optional", "required", "wrapper") or is_loopback(view)
                 or templated(view)):
@@ -35,16 +38,14 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             continue
         name = grade.value.strip().lower()
         if name in WEAK_GRADES:
-            yield _grade_finding(rule, scope, view, grade, name)
+            yield _grade_problem(scope, view, grade, name)
             continue
-        finding = _list_finding(rule, scope, view, name)
-        if finding is not None:
-            yield finding
+        problem = _list_problem(scope, view, name)
+        if problem is not None:
+            yield problem
 
 
-def _grade_finding(rule, scope: Scope, view: ServiceView, grade: Setting,
-                   name: str) -> Finding:
-    finding = service_finding(rule, scope, view, grade, problem=WEAK_GRADES[name])
+def _grade_problem(scope: Scope, view: ServiceView, grade: Setting, name: str) -> Problem:
     if grade.source.kind == "master":
         fix = Fix(f"Use Postfix's default grade on {view.label}: -o {grade.name}=medium",
                   (f"  -o {grade.name}=medium",),
@@ -53,10 +54,10 @@ def _grade_finding(rule, scope: Scope, view: ServiceView, grade: Setting,
         fix = Fix(f"Use Postfix's default grade: in main.cf set {grade.name} = medium",
                   (f"{grade.name} = medium",),
                   (Edit("set", scope.main_path, grade.name, "medium"),))
-    return dataclasses.replace(finding, fix=fix)
+    return Problem(view, grade, {"problem": WEAK_GRADES[name]}, fix)
 
 
-def _list_finding(rule, scope: Scope, view: ServiceView, grade: str) -> Finding | None:
+def _list_problem(scope: Scope, view: ServiceView, grade: str) -> Problem | None:
     cipherlist = view.setting(f"tls_{grade}_cipherlist")
     if cipherlist is None or not cipherlist.known or cipherlist.source.kind == "default":
         return None
@@ -74,9 +75,10 @@ def _list_finding(rule, scope: Scope, view: ServiceView, grade: str) -> Finding 
     if not added:
         return None
     labels = [LABELS[family] for family in added]
-    problem = "admits " + " and ".join(filter(None, [", ".join(labels[:-1]), labels[-1]])) + " suites"
-    finding = service_finding(rule, scope, view, cipherlist, problem=problem)
-    return dataclasses.replace(finding, fix=_exclusion_fix(scope, view, exclusions[0], added))
+    named = " and ".join(filter(None, [", ".join(labels[:-1]), labels[-1]]))
+    problem = f"admits {named} suites"
+    return Problem(view, cipherlist, {"problem": problem},
+                   _exclusion_fix(scope, view, exclusions[0], added))
 
 
 def _exclusion_fix(scope: Scope, view: ServiceView, current: Setting | None,

@@ -45,7 +45,7 @@ def check(rule, scope) -> Iterator[Finding]:
         for ref in missing(setting.expansion, param.raw, overridden):
             yield _finding(rule, scope, config.main.path, param.value_line,
                            param.value_column, f"{name} ({at(scope.main_path, param.line)})",
-                           ref, suggestions, None)
+                           ref, suggestions, None, name)
     for view in config.services:
         for override in view.service.override_map().values():
             setting = view.setting(override.name)
@@ -54,11 +54,11 @@ def check(rule, scope) -> Iterator[Finding]:
             for ref in missing(setting.expansion, override.raw, set()):
                 yield _finding(rule, scope, scope.master_path, override.line,
                                override.column, f"{view.label}: -o {override.name}",
-                               ref, suggestions, view.service.key)
+                               ref, suggestions, view.service.key, override.name)
 
 
 def _finding(rule, scope, path: str, line: int, column: int, where: str, name: str,
-             suggestions: dict, service: str | None) -> Finding:
+             suggestions: dict, service: str | None, parameter: str) -> Finding:
     value = suggestions.get(name, "")
     line_text = f"{name} = {value}".rstrip()
     hint = (f"define it in main.cf ({line_text})" if value else
@@ -66,9 +66,11 @@ def _finding(rule, scope, path: str, line: int, column: int, where: str, name: s
             "an empty value keeps today's behaviour)")
     fix = Fix(f"{name} is used but never defined: {hint}, or remove the reference",
               (line_text,) if value else (f"{name} =",),
-              (Edit(action="set", path=scope.main_path, name=name, value=value),))
+              (Edit(action="set", path=scope.main_path, name=name, value=value),),
+              # defined empty, the name reads as it does today
+              safety="unsafe" if value else "safe")
     return Finding(rule=rule.id, severity=rule.severity, path=path, line=line,
                    column=column,
                    message=(f"{where} refers to ${name}, which is never defined: "
                             "Postfix expands it to an empty value"),
-                   service=service, fix=fix, tags=rule.tags)
+                   service=service, fix=fix, tags=rule.tags, parameter=parameter)

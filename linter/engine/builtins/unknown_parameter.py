@@ -98,10 +98,17 @@ def _main_finding(rule, scope, param, suggestion: str | None) -> Finding:
                           value=param.raw))
         lines = (f"{suggestion} = {param.raw}",)
     fix = Fix(f"Rename {param.name} to {suggestion}" if suggestion
-              else f"Remove {param.name} from main.cf", lines, tuple(edits))
+              else f"Remove {param.name} from main.cf", lines, tuple(edits),
+              safety=_safety(suggestion))
     return Finding(rule=rule.id, severity=rule.severity, path=scope.main_path,
                    line=param.line, column=param.column, message=message, fix=fix,
-                   tags=rule.tags)
+                   tags=rule.tags, parameter=param.name)
+
+
+def _safety(suggestion: str | None) -> str:
+    """Removing a name nothing reads changes nothing; renaming a typo to
+    the parameter meant makes it take effect."""
+    return "unsafe" if suggestion else "safe"
 
 
 def _master_finding(rule, scope, view, override, suggestion: str | None) -> Finding:
@@ -117,7 +124,8 @@ def _master_finding(rule, scope, view, override, suggestion: str | None) -> Find
                           value=override.raw, service=key))
         lines = (f"  -o {suggestion}={override.raw}",)
     fix = Fix(f"Rename -o {override.name} to -o {suggestion} under {view.name}" if suggestion
-              else f"Remove -o {override.name} from {view.name}", lines, tuple(edits))
+              else f"Remove -o {override.name} from {view.name}", lines, tuple(edits),
+              safety=_safety(suggestion))
     return Finding(rule=rule.id, severity=rule.severity, path=scope.master_path,
                    line=override.line, column=override.column, message=message,
-                   service=key, fix=fix, tags=rule.tags)
+                   service=key, fix=fix, tags=rule.tags, parameter=override.name)

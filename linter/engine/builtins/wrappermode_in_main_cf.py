@@ -54,4 +54,4 @@ def check(rule, scope) -> Iterator[Finding]:
               tuple(edits))
     yield Finding(rule=rule.id, severity=rule.severity, path=scope.main_path,
                   line=param.line, column=param.column, message=message, fix=fix,
-                  tags=rule.tags)
+                  tags=rule.tags, parameter=NAME)

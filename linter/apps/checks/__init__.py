@@ -1,0 +1,2 @@
+"""Builtin checks of the app rules (rules/client/*.yaml): each module has
+``check(rule, endpoint, context) -> Iterator[Finding]``."""

@@ -1,0 +1,109 @@
+"""In-file suppression for YAML: ``# noqa: rule-id`` and ``# smtplint: disable=rule-id``.
+
+YAML comments may trail a value, so a directive at the end of a line
+applies to that line. On a line of its own it applies to the next line
+with content and everything nested below it (a whole receiver or service).
+``# smtplint: disable-file=rule-id`` applies to the whole file; a bare
+``# noqa`` to every rule on its line. Ids also cover their sub-ids, as in
+the Postfix files (``linter.engine.suppress``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from linter.engine.suppress import Suppressions
+
+NOQA = re.compile(r"#\s*noqa(?::\s*([\w\[\], -]+))?\s*$", re.IGNORECASE)
+DIRECTIVE = re.compile(r"#\s*smtplint:\s*(disable|disable-file)\s*=\s*([\w\[\], -]+?)\s*$")
+ALL = "*"
+
+
+def comment_start(line: str) -> int | None:
+    """Where a YAML comment starts: ``#`` at the start or after a blank,
+    outside quotes (a single-line approximation, enough for directives)."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"" and (index == 0 or line[index - 1] in " \t:[{,-"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return None
+
+
+def _ids(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in text.split(",") if part.strip())
+
+
+def yaml_suppressions(text: str) -> "YamlSuppressions":
+    result = YamlSuppressions()
+    lines = text.splitlines()
+    pending: set[str] = set()
+    for number, line in enumerate(lines, 1):
+        start = comment_start(line)
+        content = line[:start] if start is not None else line
+        comment = line[start:] if start is not None else ""
+        ids = _directive(comment, result)
+        if not content.strip():
+            pending |= ids
+            continue
+        here = set(ids)
+        if pending:
+            last = _block_end(lines, number)
+            result.ranges.append((number, last, frozenset(pending)))
+            pending = set()
+        if here:
+            result.ranges.append((number, number, frozenset(here)))
+    return result
+
+
+class YamlSuppressions(Suppressions):
+    """Suppressions where a bare ``# noqa`` covers every rule on its line."""
+
+    def covers(self, finding) -> bool:
+        if any(first <= finding.line <= last and ALL in rules
+               for first, last, rules in self.ranges):
+            return True
+        return super().covers(finding)
+
+
+def _directive(comment: str, result: Suppressions) -> set[str]:
+    if not comment:
+        return set()
+    match = DIRECTIVE.search(comment)
+    if match:
+        if match.group(1) == "disable-file":
+            result.whole_file |= _ids(match.group(2))
+            return set()
+        return set(_ids(match.group(2)))
+    match = NOQA.search(comment)
+    if match:
+        return set(_ids(match.group(1))) if match.group(1) else {ALL}
+    return set()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_end(lines: list[str], first: int) -> int:
+    """The last line of the block that starts at line ``first`` (1-based):
+    following lines indented deeper (blank and comment lines included)."""
+    head = lines[first - 1]
+    base = _indent(head)
+    is_item = head.lstrip(" ").startswith("- ") or head.strip() == "-"
+    last = first
+    for number in range(first + 1, len(lines) + 1):
+        line = lines[number - 1]
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = _indent(line)
+        dash = line.lstrip(" ").startswith("-")
+        if indent < base or (indent == base and (is_item or not dash)):
+            break
+        last = number
+    return last

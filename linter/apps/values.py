@@ -1,0 +1,177 @@
+"""What a YAML scalar in an app's settings means: a value, a reference, or unknown.
+
+Apps and their deployment tools put placeholders where the real value is
+filled in later: shell/Compose ``${VAR}`` (with ``${VAR:-default}``),
+Jinja/Go templates ``{{ ... }}``, Home Assistant's ``!secret``, Ansible's
+``!vault``, CloudFormation's ``!Ref``. A placeholder is *unknown*, never
+wrong; where the syntax carries a default, the default is the value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# $$ is an escaped dollar (Compose); ${VAR}, ${VAR:-default}, ${VAR-default}, $VAR.
+# Spring's ${name:default} too (":" alone); names may hold dots there.
+_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_.]*)(?:(:?[-?+=]|:)([^}]*))?\}"
+                       r"|\$([A-Za-z_][A-Za-z0-9_]*)")
+_TEMPLATE = re.compile(r"\{\{|\{%|\{#|<%=?|%\{")
+# Tags whose value is a reference to a secret kept elsewhere.
+SECRET_TAGS = frozenset({"!secret", "!vault", "!env_var", "!include", "!sops"})
+STANDARD_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A field's value as read from the file.
+
+    ``state``: ``value`` (``text`` is what the app reads), ``reference``
+    (a secret or variable filled in elsewhere), ``unknown`` (a template or
+    a tag we cannot evaluate), ``absent`` (not written) or ``empty``.
+    """
+
+    state: str
+    text: str | None = None
+    line: int = 0          # 1-based; 0 when absent
+    column: int = 0
+    path: str = ""         # the YAML path it came from, e.g. "global/smtp_smarthost"
+    tag: str | None = None
+    templated: bool = False   # the value came through ${VAR:-default}
+    raw: str | None = None    # the scalar as written (placeholders and all)
+
+    @property
+    def known(self) -> bool:
+        return self.state == "value"
+
+    @property
+    def present(self) -> bool:
+        return self.state not in ("absent", "empty")
+
+
+ABSENT = Scalar("absent")
+
+
+def classify(text: str, tag: str | None, *, plain: bool = True) -> tuple[str, str | None]:
+    """(state, text) for a scalar with an optional non-standard tag."""
+    if tag and not tag.startswith(STANDARD_TAG) and tag != "!":
+        return ("reference" if tag in SECRET_TAGS else "unknown"), None
+    if text.strip() == "" or (plain and text.strip() in ("~", "null", "Null", "NULL")):
+        return "empty", None
+    if _TEMPLATE.search(text):
+        return "unknown", None
+    if "$" in text:
+        return substitute(text)
+    return "value", text
+
+
+PLACEHOLDER = "\x00"
+
+
+def blank_placeholders(text: str) -> str:
+    """The text with every template or variable replaced by a marker, so the
+    literal parts around it (a URL scheme, a port) can still be read."""
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", PLACEHOLDER, text)
+    return _VARIABLE.sub(lambda m: "$" if m.group(0) == "$$" else PLACEHOLDER, text)
+
+
+def has_variable(text: str) -> bool:
+    return any(match.group(0) != "$$" for match in _VARIABLE.finditer(text))
+
+
+def substitute(text: str) -> tuple[str, str | None]:
+    """Compose-style interpolation: a variable with a default becomes the
+    default; one without makes the whole value a reference."""
+    unresolved = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal unresolved
+        if match.group(0) == "$$":
+            return "$"
+        operator = match.group(2)
+        if operator in (":-", "-", ":"):
+            return match.group(3) or ""
+        unresolved = True
+        return ""
+
+    result = _VARIABLE.sub(replace, text)
+    if unresolved:
+        return "reference", None
+    return "value", result
+
+
+TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y", "t"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0", "n", "f", ""})
+
+
+def to_bool(text: str, true_words=TRUE_WORDS, false_words=FALSE_WORDS) -> bool | None:
+    lowered = text.strip().strip("\"'").lower()
+    if lowered in true_words:
+        return True
+    if lowered in false_words:
+        return False
+    return None
+
+
+def to_port(text: str) -> int | None:
+    stripped = text.strip().strip("\"'")
+    if stripped.isdigit() and 0 < int(stripped) < 65536:
+        return int(stripped)
+    return None
+
+
+def split_host_port(text: str) -> tuple[str | None, str | None]:
+    """``host:port``, ``[v6]:port``, ``host`` -> (host, port text or None)."""
+    value = text.strip()
+    if value.startswith("["):
+        host, _, rest = value[1:].partition("]")
+        return host, (rest[1:] if rest.startswith(":") else None)
+    if value.count(":") == 1:
+        host, _, port = value.partition(":")
+        return host, port
+    return value, None
+
+
+@dataclass(frozen=True)
+class Url:
+    scheme: str | None
+    host: str | None
+    port: str | None
+    has_userinfo: bool = False
+
+
+def split_url(text: str) -> Url:
+    """``scheme://[user@]host[:port][/path]``; without ``://`` a host:port."""
+    value = text.strip()
+    scheme = None
+    if "://" in value:
+        scheme, _, value = value.partition("://")
+        scheme = scheme.lower()
+    value = value.split("/", 1)[0].split("?", 1)[0]
+    userinfo = "@" in value
+    if userinfo:
+        value = value.rsplit("@", 1)[1]
+    host, port = split_host_port(value)
+    return Url(scheme, host or None, port, userinfo)
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost",
+                            "ip6-loopback"})
+
+
+def is_loopback(host: str) -> bool:
+    lowered = host.strip().lower().strip("[]")
+    if lowered in LOOPBACK_NAMES or lowered.endswith(".localhost"):
+        return True
+    if lowered == "::1" or lowered.startswith("127."):
+        return True
+    return False
+
+
+def is_local(host: str) -> bool:
+    """Loopback, or a one-label name (a container or service on the same
+    private network, e.g. Compose's ``smtp`` or ``mailhog``), or a Unix socket."""
+    lowered = host.strip().lower()
+    if is_loopback(lowered) or lowered.startswith("/"):
+        return True
+    return "." not in lowered and ":" not in lowered and not lowered.replace("-", "").isdigit()

@@ -1,0 +1,22 @@
+"""A port-587 submission service that does not require STARTTLS.
+
+The message names the setting that decides the TLS mode: the security
+level, or, when the level is empty, the obsolete smtpd_use_tls that smtpd
+consults instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.engine.builtins.tls_mode import cause_origin, tls_cause
+from linter.engine.findings import Finding
+from linter.engine.run import Scope, service_finding
+
+
+def check(rule, scope: Scope) -> Iterator[Finding]:
+    for view in scope.services:
+        if view.tls not in ("none", "optional"):
+            continue
+        cause = tls_cause(view)
+        yield service_finding(rule, scope, view, cause, origin=cause_origin(view, cause))

@@ -1,0 +1,63 @@
+"""Where a finding's cause ends, read from the syntax tree it came from.
+
+Rules locate a finding by its start (line, column). Code-scanning viewers
+want a region: SARIF's ``endLine``/``endColumn``. A finding at the start of
+an entry covers the whole logical entry (a main.cf parameter with its
+continuation lines, a master.cf service with its ``-o`` lines); one inside
+a line covers the word there (an ``-o name=value``, a ``$name``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from linter.engine.findings import Finding
+from linter.postfix.syntax import Line, Node
+
+BLANKS = " \t"
+
+
+class FileLines:
+    """One parsed file's physical lines, each with the node it belongs to."""
+
+    def __init__(self, nodes: list[Node]):
+        self._at: dict[int, tuple[Line, Node]] = {}
+        for node in nodes:
+            for line in node.lines:
+                self._at[line.number] = (line, node)
+
+    def end(self, line_number: int, column: int) -> tuple[int, int] | None:
+        """(end line, column after the end) of what starts at line/column."""
+        found = self._at.get(line_number)
+        if found is None:
+            return None
+        line, node = found
+        text = line.content
+        start = max(column, 1) - 1
+        if start == 0 or not text[:start].strip(BLANKS):
+            if line.number == node.first_line:
+                last = node.logical_lines[-1]
+                return last.number, len(last.content.rstrip(BLANKS)) + 1
+            return line.number, len(text.rstrip(BLANKS)) + 1
+        stop = start
+        while stop < len(text) and text[stop] not in BLANKS:
+            stop += 1
+        return line.number, max(stop, start + 1) + 1
+
+
+def with_ends(findings: Iterable[Finding], files: dict[str, list[Node]]) -> list[Finding]:
+    """The findings with end_line/end_column filled in where the file is known."""
+    lines: dict[str, FileLines] = {}
+    result = []
+    for finding in findings:
+        nodes = files.get(finding.path)
+        if nodes is None or finding.line < 1 or finding.end_line:
+            result.append(finding)
+            continue
+        if finding.path not in lines:
+            lines[finding.path] = FileLines(nodes)
+        end = lines[finding.path].end(finding.line, finding.column)
+        result.append(finding if end is None
+                      else replace(finding, end_line=end[0], end_column=end[1]))
+    return result

@@ -1,0 +1,162 @@
+"""App findings go through the same engine as the Postfix ones: in-file
+suppression in YAML comments, profiles, skip/warn lists, the baseline;
+user mappings; the cross-check with Postfix (myhostname and `servers`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+
+from conftest import FIXTURES, ROOT
+from lint_helpers import lint, lint_process, project
+
+HA = FIXTURES / "rules" / "app-port-mode-mismatch" / "fires-home-assistant" / "notify.yaml"
+
+
+def _repo(tmp_path, text=None, name="notify.yaml"):
+    root = project(tmp_path, isolate=False)
+    if text is None:
+        shutil.copy(HA, root / name)
+    else:
+        (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+def test_trailing_noqa_and_own_line_directive_suppress(tmp_path):
+    root = _repo(tmp_path, """\
+        - name: mail
+          platform: smtp
+          server: mail.example.org
+          port: 587
+          encryption: tls  # noqa: app-port-mode-mismatch
+        # smtplint: disable=app-tls-not-required
+        - name: other
+          platform: smtp
+          server: relay.example.org
+          encryption: none
+        - name: third
+          platform: smtp
+          server: relay.example.org
+          encryption: none
+        """)
+    result = lint(root, ".", "--format", "json")
+    found = [(f["rule"], f["line"]) for f in result.json()["findings"]]
+    assert found == [("app-tls-not-required", 14)]
+
+
+def test_disable_file_and_bare_noqa(tmp_path):
+    root = _repo(tmp_path, """\
+        # smtplint: disable-file=app-tls-not-required
+        - platform: smtp
+          server: relay.example.org
+          encryption: none
+        - platform: smtp
+          server: relay.example.org
+          port: 465
+          encryption: starttls  # noqa
+        """)
+    assert lint(root, ".", "--format", "json").json()["findings"] == []
+
+
+def test_profiles_skip_warn_and_baseline_apply(tmp_path):
+    root = _repo(tmp_path)
+    assert lint(root, ".", "--format", "json").code == 1
+    (root / ".smtplint.yml").write_text("warn_list: [app-port-mode-mismatch]\n")
+    result = lint(root, ".", "--format", "json")
+    assert result.code == 0 and result.json()["findings"][0]["severity"] == "warning"
+    (root / ".smtplint.yml").write_text("skip_list: [app]\n")
+    assert lint(root, ".", "--format", "json").json()["findings"] == []
+    (root / ".smtplint.yml").write_text("profile: min\n")
+    assert lint(root, ".", "--format", "json").rules() == ["app-port-mode-mismatch"]
+    (root / ".smtplint.yml").unlink()
+    assert lint(root, ".", "--generate-ignore").code == 0
+    assert "notify.yaml app-port-mode-mismatch" in (root / ".smtplint-ignore").read_text()
+    assert lint(root, ".", "--format", "json").json()["findings"] == []
+
+
+def test_user_mapping_from_apps_dir_is_validated_and_used(tmp_path):
+    root = project(tmp_path, isolate=False)
+    mappings = root / "mappings"
+    mappings.mkdir()
+    (mappings / "mailer.yaml").write_text(textwrap.dedent("""\
+        # A team's own app.
+        app: mailer
+        name: Mailer
+        references: [https://example.org/mailer]
+        recognize:
+          text: [smtp]
+          signals: [{file: "mailer.yml"}, {key: smtp/server}]
+        endpoints:
+          - at: smtp
+            fields:
+              server: {path: server}
+              port: {path: port, type: port}
+              tls: {path: tls, type: enum}
+            model:
+              host: server
+              port: [port]
+              transport:
+                - {when: {field: tls, equals: implicit}, value: implicit_tls}
+                - {value: starttls}
+        """))
+    (root / "mailer.yml").write_text("smtp:\n  server: mail.example.org\n  port: 587\n"
+                                     "  tls: implicit\n")
+    assert lint(root, ".", "--format", "json").json()["findings"] == []
+    result = lint(root, ".", "--format", "json", "--apps-dir", str(mappings))
+    assert result.rules() == ["app-port-mode-mismatch"]
+    (root / ".smtplint.yml").write_text("apps_dir: mappings\n")
+    assert lint(root, ".", "--format", "json").rules() == ["app-port-mode-mismatch"]
+    (mappings / "mailer.yaml").write_text("app: mailer\nname: Mailer\n")
+    broken = lint(root, ".", "--format", "json")
+    assert broken.code == 2 and "mailer.yaml" in broken.err
+
+
+def test_servers_config_key_maps_a_host_to_its_postfix(tmp_path):
+    fixture = FIXTURES / "rules" / "app-endpoint-not-offered" / "clean-other-host"
+    root = project(tmp_path, isolate=False)
+    shutil.copytree(fixture / "postfix", root / "mail")
+    shutil.copytree(fixture / "authelia", root / "authelia")
+    # The app's host is not the server's myhostname: nothing to compare...
+    assert lint(root, "authelia", "--format", "json").json()["findings"] == []
+    # ...until the config says which Postfix serves it (465 is not offered).
+    (root / ".smtplint.yml").write_text("servers:\n  smtp.provider.example: mail\n")
+    result = lint(root, "authelia", "--format", "json")
+    [finding] = result.json()["findings"]
+    assert finding["rule"] == "app-endpoint-not-offered"
+    assert "no active submissions (465) service" in finding["message"]
+    assert finding["related"] == []
+
+
+def test_cross_check_names_the_postfix_service(tmp_path):
+    fixture = (FIXTURES / "rules" / "app-endpoint-not-offered"
+               / "fires-home-assistant-587-wrappermode")
+    root = project(tmp_path, isolate=False)
+    shutil.copytree(fixture, root, dirs_exist_ok=True)
+    findings = lint(root, ".", "--format", "json").json()["findings"]
+    [finding] = [f for f in findings if f["rule"] == "app-endpoint-not-offered"]
+    assert finding["related"][0]["label"].startswith("submission (master.cf:2)")
+    assert finding["path"].endswith("notify.yaml")
+
+
+def test_apps_command_lists_every_app(tmp_path):
+    result = lint_process(tmp_path, "--format", "json", command="apps")
+    assert result.code == 0, result.err
+    apps = {item["app"]: item for item in json.loads(result.out)}
+    assert len(apps) >= 14 and all(item["signals"] for item in apps.values())
+    text = lint_process(tmp_path, command="apps")
+    assert "recognised by 2 of" in text.out
+
+
+def test_lint_without_yaml_never_imports_the_app_machinery(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import io, sys\nfrom linter.cli import main\n"
+            f"main(['lint', {str(ROOT / 'examples' / 'postfix')!r}, '--format', 'brief'], "
+            "stdout=io.StringIO())\n"
+            "bad = [m for m in sys.modules if m.startswith(('linter.apps', 'ruamel'))]\n"
+            "print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

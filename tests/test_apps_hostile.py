@@ -1,0 +1,89 @@
+"""Hostile application YAML: each case is a clear finding or is linted, in
+bounded time and memory (tests/limits.py), and the run goes on with the
+other files (a good fixture in the same run is always reported)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURES
+from limits import assert_no_traceback, smtplint_limited
+
+GOOD = FIXTURES / "rules" / "app-port-mode-mismatch" / "fires-home-assistant" / "notify.yaml"
+
+BOMB = "global:\n  smtp_smarthost: 'mail.example.org:587'\n" + \
+    "a0: &a0 [lol, lol, lol]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)) + \
+    "route: {receiver: x}\nreceivers: [{name: x, email_configs: [*a9]}]\n"
+
+CASES = {
+    # name: (file name, text or bytes, the rule it must give or None for "linted")
+    "billion-laughs": ("alertmanager.yml", BOMB, None),
+    "invalid": ("alertmanager.yml", "global:\n  smtp_smarthost: 'x:587\n  a: b\n",
+                "app-parse-error"),
+    "not-yaml": ("alertmanager.yml", "#!/bin/sh\nsmtp_smarthost=x; echo \"$@\" | mail -s x\n"
+                 "if [ -z $1 ]; then : ; fi\n", None),
+    "binary": ("alertmanager.yml", b"\x00\x01smtp_\xff\xfe" * 100, None),
+    "not-utf8": ("alertmanager.yml", b"global:\n  smtp_smarthost: '\xff\xfe:587'\n", None),
+    "multi-document": ("notify.yaml", "---\n- platform: smtp\n  server: a.example.org\n"
+                       "  encryption: tls\n  port: 587\n---\n- platform: smtp\n"
+                       "  server: b.example.org\n  port: 465\n  encryption: tls\n...\n",
+                       "app-port-mode-mismatch"),
+    "unknown-tags": ("alertmanager.yml", "global:\n  smtp_smarthost: !Ref SmtpHost\n"
+                     "  smtp_auth_password: !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n    6134\n"
+                     "  smtp_require_tls: !Sub '${Require}'\nroute: {receiver: x}\n"
+                     "receivers: [{name: x, email_configs: [{to: a@example.org}]}]\n", None),
+    "deep": ("alertmanager.yml", "smtp_: " + "[" * 5000 + "]" * 5000 + "\n",
+             "app-parse-error"),
+}
+
+
+def _write(directory, name, content):
+    path = directory / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_yaml_is_a_finding_or_linted_and_the_run_goes_on(tmp_path, case):
+    name, content, rule = CASES[case]
+    (tmp_path / ".git").mkdir()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    _write(bad, name, content)
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(GOOD, good / "notify.yaml")
+    result = smtplint_limited("lint", str(bad / name), str(good / "notify.yaml"),
+                              "--format", "json", seconds=20, memory_mb=512, cwd=tmp_path)
+    assert_no_traceback(result)
+    assert result.code in (0, 1), result.err
+    findings = json.loads(result.out)["findings"]
+    on_good = [f["rule"] for f in findings if f["path"].endswith("good/notify.yaml")]
+    assert "app-port-mode-mismatch" in on_good
+    on_bad = {f["rule"] for f in findings if f["path"].startswith("bad/")}
+    if rule is not None:
+        assert rule in on_bad
+    if case == "multi-document":
+        assert len([f for f in findings if f["path"].startswith("bad/")
+                    and f["rule"] == "app-port-mode-mismatch"]) == 1   # a.example.org:587 only
+
+
+def test_fifty_megabyte_yaml_is_reported_without_reading_it_all(tmp_path):
+    (tmp_path / ".git").mkdir()
+    big = tmp_path / "alertmanager.yml"
+    with open(big, "w") as handle:
+        handle.write("global:\n  smtp_smarthost: 'mail.example.org:587'\nitems:\n")
+        line = "  - " + "x" * 95 + "\n"
+        handle.write(line * (50 * 1024 * 1024 // len(line)))
+    assert big.stat().st_size >= 50 * 1024 * 1024
+    result = smtplint_limited("lint", str(big), "--format", "json", seconds=20, memory_mb=300,
+                              cwd=tmp_path)
+    assert_no_traceback(result)
+    [finding] = json.loads(result.out)["findings"]
+    assert finding["rule"] == "app-parse-error" and "larger than" in finding["message"]

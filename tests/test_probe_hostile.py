@@ -1,0 +1,150 @@
+"""A hostile or broken server cannot hang the probe or grow its memory.
+
+Each case runs ``smtplint probe`` in a child process under its own time
+and memory limit (tests/limits.py) against the tests' own server
+(tests/smtp_fake.py) on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from certs import make_ca, make_leaf
+from limits import assert_no_traceback, python_limited, run_limited
+from smtp_fake import Behaviour, FakeServer
+
+PROBE = ["-m", "linter", "probe"]
+
+
+@pytest.fixture(scope="module")
+def cert_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "server.pem"
+    leaf = make_leaf(["127.0.0.1"], make_ca())
+    path.write_bytes(leaf.key_pem() + leaf.cert_pem())
+    return str(path)
+
+
+def _probe(server: FakeServer, role: str, *extra: str, seconds: float = 20):
+    import sys
+
+    start = time.monotonic()
+    result = run_limited([sys.executable, *PROBE, f"{role}://127.0.0.1:{server.port}",
+                          "--read-timeout", "1", "--endpoint-timeout", "4",
+                          "--connect-timeout", "1", "-f", "json", *extra],
+                         seconds=seconds, memory_mb=512)
+    assert_no_traceback(result)
+    return json.loads(result.out)["findings"], time.monotonic() - start
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("endless-line", "longer than 2048 bytes"),
+    ("silence", "no complete banner within 1 s"),
+    ("drip", "no complete banner within 1 s"),
+    ("many-lines", "more than 100 lines"),
+    ("close", "closed the connection"),
+])
+def test_hostile_banner_ends_in_probe_unreachable(cert_file, kind, reason):
+    with FakeServer(Behaviour(hostile=kind), cert_file) as server:
+        findings, elapsed = _probe(server, "submission")
+    assert [f["rule"] for f in findings] == ["probe-unreachable"]
+    assert reason in findings[0]["message"]
+    assert elapsed < 10
+
+
+def test_the_endpoint_deadline_bounds_a_slow_drip(cert_file):
+    """Each reply is given 1 s; one endpoint 4 s in all, whatever the server does."""
+    with FakeServer(Behaviour(hostile="drip"), cert_file) as server:
+        _, elapsed = _probe(server, "submissions")
+    assert elapsed < 8
+
+
+def test_buffered_starttls_is_reported_as_injection(cert_file):
+    with FakeServer(Behaviour(buffered_starttls=True), cert_file) as server:
+        findings, _ = _probe(server, "submission", "--ca-file", cert_file)
+    rules = {f["rule"] for f in findings}
+    assert "probe-starttls-injection" in rules
+
+
+def test_server_text_is_escaped_in_every_format(cert_file):
+    banner = "220 evil.test \x1b[31mred\x1b[0m [bold]markup[/bold] \u202eoverride"
+    behaviour = Behaviour(banner=banner.replace("220", "554", 1))
+    with FakeServer(behaviour, cert_file) as server:
+        import sys
+
+        for output_format in ("text", "brief", "github", "json", "sarif"):
+            result = run_limited([sys.executable, *PROBE, f"submission://127.0.0.1:{server.port}",
+                                  "-f", output_format, "--read-timeout", "2"],
+                                 seconds=20, memory_mb=512)
+            assert "\x1b" not in result.out and "\u202e" not in result.out, output_format
+            assert "probe-unreachable" in result.out
+
+
+def test_unreachable_port_names_the_reason():
+    import socket
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run_limited([sys.executable, *PROBE, f"submission://127.0.0.1:{port}", "-f", "json"],
+                         seconds=20, memory_mb=512)
+    findings = json.loads(result.out)["findings"]
+    assert result.code == 1
+    assert findings[0]["rule"] == "probe-unreachable"
+    assert "refused" in findings[0]["message"]
+    assert findings[0]["path"] == f"submission://127.0.0.1:{port}"
+
+
+def test_bad_targets_are_usage_errors():
+    import sys
+
+    for target in ("127.0.0.1:2525", "ftp://host", "host:99999", "[::1"):
+        result = run_limited([sys.executable, *PROBE, target], seconds=20, memory_mb=512)
+        assert result.code == 2, target
+        assert "smtplint: error:" in result.err
+
+
+def test_session_reader_memory_stays_bounded():
+    """An endless line fed straight to the reader, in a child under 256 MB."""
+    code = """
+import socket, threading
+from linter.audit.smtp_session import Session, ProbeError
+from linter.audit.limits import Deadline, Timeouts
+a, b = socket.socketpair()
+def feed():
+    try:
+        while True:
+            b.sendall(b"2" * 1048576)
+    except OSError:
+        pass
+threading.Thread(target=feed, daemon=True).start()
+try:
+    Session(a, Timeouts(1, 2, 5), Deadline(5)).read_reply("banner")
+except ProbeError as error:
+    print("stopped:", error)
+a.close(); b.close()
+"""
+    result = python_limited(code, seconds=20, memory_mb=256)
+    assert "stopped: banner has a line longer than 2048 bytes" in result.out, result.err[-2000:]
+
+
+def test_probe_sarif_is_valid_and_locates_the_target(cert_file):
+    """The target is the result's artifact URI, under the official schema."""
+    import sys
+
+    from consumers import official_sarif_schema as official_schema
+
+    with FakeServer(Behaviour(accept_plain_mail=True), cert_file) as server:
+        result = run_limited([sys.executable, *PROBE, f"submission://127.0.0.1:{server.port}",
+                              "--ca-file", cert_file, "-f", "sarif"], seconds=20, memory_mb=512)
+    document = json.loads(result.out)
+    import jsonschema
+
+    schema = official_schema()
+    for validator in (jsonschema.Draft7Validator(schema), jsonschema.Draft4Validator(schema)):
+        assert list(validator.iter_errors(document)) == []
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for res in document["runs"][0]["results"] for loc in res["locations"]}
+    assert uris == {f"submission://127.0.0.1:{server.port}"}
