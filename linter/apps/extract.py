@@ -65,7 +65,8 @@ def concrete(base: tuple[str, ...], path: str) -> tuple[list[str], bool]:
     return segments, False
 
 
-def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False) -> Scalar:
+def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False,
+                prefixes: tuple[str, ...] = ()) -> Scalar:
     segments, _ = concrete(base, path)
     found = tree.resolve(root, segments) if segments else [(root, ())]
     if not found:
@@ -83,21 +84,23 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False)
     tag = None if isinstance(node, tree.Leaf) else node.tag
     plain = isinstance(node, tree.Leaf) or node.style is None
     state, text = classify(str(node.value), tag, plain=plain)
-    if reference and state == "value":
+    if state == "value" and (reference or (prefixes and (text or "").startswith(prefixes))):
         state, text = "reference", None
     templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
     return Scalar(state, text, line, column, where, tag, templated,
-                  None if tag and not tag.startswith("tag:yaml.org") else str(node.value))
+                  None if tag and not tag.startswith("tag:yaml.org") else str(node.value),
+                  plain=not isinstance(node, tree.Leaf) and node.style is None)
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
     paths = spec["path"] if isinstance(spec["path"], list) else [spec["path"]]
     first_empty = None
     scalar = ABSENT
+    prefixes = tuple(spec.get("reference_prefixes", ()))
     for item in paths:
         path, reference = (item, False) if isinstance(item, str) else \
             (item["path"], bool(item.get("reference")))
-        scalar = read_scalar(root, base, path, reference)
+        scalar = read_scalar(root, base, path, reference, prefixes)
         if scalar.state == "empty":
             first_empty = first_empty or scalar
             continue
@@ -120,18 +123,13 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         return Field(scalar)
     text = scalar.text or ""
     if kind == "bool":
-        true_words = {str(w).lower() for w in spec.get("true", ())} or None
-        false_words = {str(w).lower() for w in spec.get("false", ())} or None
-        if true_words or false_words:
-            lowered = text.strip().lower()
-            value = True if lowered in (true_words or ()) else \
-                False if lowered in (false_words or ()) else None
-        else:
-            value = to_bool(text)
-        return Field(scalar, value)
+        return Field(scalar, _bool(spec, scalar, text))
     if kind == "port":
         return Field(scalar, to_port(text))
     if kind == "enum":
+        if spec.get("case_sensitive"):
+            values = {str(key): item for key, item in spec.get("values", {}).items()}
+            return Field(scalar, values.get(text.strip(), text.strip()))
         values = {str(key).lower(): item for key, item in spec.get("values", {}).items()}
         lowered = text.strip().lower()
         return Field(scalar, values.get(lowered, lowered))
@@ -144,6 +142,33 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         return Field(scalar, text, {"host": url.host, "port": _port_part(url.port),
                                     "scheme": url.scheme})
     return Field(scalar, text)
+
+
+def _bool(spec: dict, scalar: Scalar, text: str) -> bool | None:
+    """A boolean in the app's own grammar: ``exact`` strings first (any
+    quoting, case kept), then the ``true``/``false`` words (ignoring case;
+    with ``plain_words`` only unquoted, as a YAML 1.1 tool reads them),
+    else what ``unrecognized`` says: ``unknown`` (the default), the
+    field's ``default``, ``true`` or ``false``."""
+    stripped = text.strip()
+    exact = spec.get("exact", {})
+    if stripped in exact:
+        return bool(exact[stripped])
+    true_words = {str(w).lower() for w in spec.get("true", ())}
+    false_words = {str(w).lower() for w in spec.get("false", ())}
+    value = None
+    if true_words or false_words:
+        if scalar.plain or not spec.get("plain_words"):
+            lowered = stripped.lower()
+            value = True if lowered in true_words else False if lowered in false_words else None
+    else:
+        value = to_bool(text)
+    if value is not None:
+        return value
+    otherwise = spec.get("unrecognized", "unknown")
+    if otherwise == "default":
+        return spec.get("default")
+    return {"true": True, "false": False}.get(str(otherwise).lower())
 
 
 def _partial(kind: str, scalar: Scalar) -> Field:
@@ -213,7 +238,8 @@ def evaluate(condition: dict, context: Context) -> bool | None:
             return _is(scalar, None, condition["is"], False)
         if scalar.state in ("reference", "unknown"):
             return None
-        return _compare(scalar.text, condition) if scalar.state == "value" else False
+        return _compare(scalar.text, condition, context.model) if scalar.state == "value" \
+            else False
     field = context.fields.get(condition["field"], Field())
     if "is" in condition:
         return _is(field.scalar, field.typed, condition["is"], field.defaulted)
@@ -226,7 +252,7 @@ def evaluate(condition: dict, context: Context) -> bool | None:
         return None
     if value is None:
         return None if field.scalar.state == "value" else False
-    return _compare(value, condition)
+    return _compare(value, condition, context.model)
 
 
 def _is(scalar: Scalar, typed, word, defaulted: bool) -> bool | None:
@@ -250,7 +276,10 @@ def _norm(value):
     return str(value).strip().lower()
 
 
-def _compare(value, condition: dict) -> bool:
+def _compare(value, condition: dict, model: dict | None = None) -> bool | None:
+    if "words_contain_model" in condition:
+        wanted = (model or {}).get(condition["words_contain_model"])
+        return None if wanted is None else str(wanted) in str(value).split()
     if "equals" in condition:
         return _norm(value) == _norm(condition["equals"])
     if "in" in condition:
@@ -321,10 +350,23 @@ def _endpoints_at(mapping, spec, path, root, document_label) -> list[Endpoint]:
             continue     # a profile document that does not touch the mail settings
         if "enabled" in spec and evaluate(spec["enabled"], context) is False:
             continue
+        _references_when(spec, context)
         endpoint = _endpoint(mapping, spec, path, node, base, context, document_label)
         if endpoint is not None:
             result.append(endpoint)
     return result
+
+
+def _references_when(spec: dict, context: Context) -> None:
+    """Fields the app reads from elsewhere when a condition holds (a Helm
+    chart that takes the host from an existing Secret): a reference."""
+    for rule in spec.get("references_when", ()):
+        if evaluate(rule["when"], context) is not True:
+            continue
+        for name in rule["fields"]:
+            old = context.fields.get(name, Field()).scalar
+            context.fields[name] = Field(Scalar("reference", None, old.line, old.column,
+                                                old.path))
 
 
 def _first_path(field_spec: dict) -> str:
@@ -361,6 +403,9 @@ def _endpoint(mapping, spec, path, node, base, context, document_label) -> Endpo
         causes[name] = _cause(read, fields, port_field)
     port = model["port"]
     credentials, credential_field = _credentials(model_spec, fields)
+    logs_in = model_spec.get("credentials", {}).get("when")
+    if logs_in is not None and credentials != "absent" and evaluate(logs_in, context) is False:
+        credentials, credential_field = "absent", None     # no AUTH: the password is not sent
     conflicts = []
     for conflict in model_spec.get("conflicts", ()):
         if evaluate(conflict["when"], context) is True:
