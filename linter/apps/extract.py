@@ -123,7 +123,11 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         return Field(scalar)
     text = scalar.text or ""
     if kind == "bool":
-        return Field(scalar, _bool(spec, scalar, text))
+        value = _bool(spec, scalar, text)
+        if value is None and spec.get("unrecognized") == "default":
+            # The app reads such a value as if it were not set.
+            return Field(scalar, _convert_default(kind, spec.get("default")), None, True)
+        return Field(scalar, value)
     if kind == "port":
         return Field(scalar, to_port(text))
     if kind == "enum":
@@ -165,10 +169,7 @@ def _bool(spec: dict, scalar: Scalar, text: str) -> bool | None:
         value = to_bool(text)
     if value is not None:
         return value
-    otherwise = spec.get("unrecognized", "unknown")
-    if otherwise == "default":
-        return spec.get("default")
-    return {"true": True, "false": False}.get(str(otherwise).lower())
+    return {"true": True, "false": False}.get(str(spec.get("unrecognized")).lower())
 
 
 def _partial(kind: str, scalar: Scalar) -> Field:
@@ -264,7 +265,7 @@ def _is(scalar: Scalar, typed, word, defaulted: bool) -> bool | None:
     if scalar.state in ("reference", "unknown"):
         return None
     if typed is None:
-        return None if scalar.state == "value" else False
+        return None if scalar.state == "value" and not defaulted else False
     return typed is (word == "true")
 
 
