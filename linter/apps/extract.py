@@ -509,6 +509,8 @@ def _label(spec, context, base, mapping, document_label) -> str:
     label = ""
     if template:
         def replace(match: re.Match) -> str:
+            if match.group(1) == "@":          # the key the endpoint is under
+                return base[-1] if base else "?"
             scalar = read_scalar(context.root, base, match.group(1))
             return scalar.text if scalar.state == "value" and scalar.text else "?"
         label = re.sub(r"\{([^}]+)\}", replace, template)
