@@ -82,14 +82,14 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False,
     if isinstance(node, tree.Leaf) and node.bare:
         return Scalar("reference", None, line, column, where)
     tag = None if isinstance(node, tree.Leaf) else node.tag
-    plain = isinstance(node, tree.Leaf) or node.style is None
+    plain = isinstance(node, tree.Leaf) or not node.style       # libyaml: "" for plain
     state, text = classify(str(node.value), tag, plain=plain)
     if state == "value" and (reference or (prefixes and (text or "").startswith(prefixes))):
         state, text = "reference", None
     templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
     return Scalar(state, text, line, column, where, tag, templated,
                   None if tag and not tag.startswith("tag:yaml.org") else str(node.value),
-                  plain=not isinstance(node, tree.Leaf) and node.style is None)
+                  plain=not isinstance(node, tree.Leaf) and not node.style)
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
@@ -150,25 +150,22 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
 
 def _bool(spec: dict, scalar: Scalar, text: str) -> bool | None:
     """A boolean in the app's own grammar: ``exact`` strings first (any
-    quoting, case kept), then the ``true``/``false`` words (ignoring case;
-    with ``plain_words`` only unquoted, as a YAML 1.1 tool reads them),
-    else what ``unrecognized`` says: ``unknown`` (the default), the
-    field's ``default``, ``true`` or ``false``."""
+    quoting, case kept), then the ``true``/``false`` words (any quoting,
+    ignoring case), then ``plain_true``/``plain_false`` (only unquoted: a
+    YAML 1.1 tool such as Helm or Psych reads plain ``yes`` as a boolean,
+    quoted it is a string), else what ``unrecognized`` says: ``unknown``
+    (the default), ``default`` (as if unset), ``true`` or ``false``."""
     stripped = text.strip()
     exact = spec.get("exact", {})
     if stripped in exact:
         return bool(exact[stripped])
-    true_words = {str(w).lower() for w in spec.get("true", ())}
-    false_words = {str(w).lower() for w in spec.get("false", ())}
-    value = None
-    if true_words or false_words:
-        if scalar.plain or not spec.get("plain_words"):
-            lowered = stripped.lower()
-            value = True if lowered in true_words else False if lowered in false_words else None
-    else:
-        value = to_bool(text)
-    if value is not None:
-        return value
+    if not any(key in spec for key in ("true", "false", "plain_true", "plain_false", "exact")):
+        return to_bool(text)
+    lowered = stripped.lower()
+    for key, value in (("true", True), ("false", False)) + (
+            (("plain_true", True), ("plain_false", False)) if scalar.plain else ()):
+        if lowered in {str(word).lower() for word in spec.get(key, ())}:
+            return value
     return {"true": True, "false": False}.get(str(spec.get("unrecognized")).lower())
 
 
