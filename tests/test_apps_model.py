@@ -186,13 +186,19 @@ def test_disabled_and_unconfigured_endpoints_are_not_endpoints(tmp_path):
             enabled: false
             address: smtp.example.org
         """) == []
-    assert endpoints(tmp_path, "a/values.yaml", """\
+
+
+def test_authentik_empty_host_is_its_default_localhost(tmp_path):
+    # The chart leaves an empty value out of the environment, and
+    # authentik/lib/default.yml has email.host localhost: mail goes there.
+    found = endpoints(tmp_path, "a/values.yaml", """\
         authentik:
           secret_key: x
           email:
             host: ""
             port: 587
-        """) == []
+        """)
+    assert [(e.host, e.port, e.transport) for e in found] == [("localhost", 587, "plain")]
 
 
 def test_show_json_has_exactly_the_contract_keys(tmp_path, capsys):
