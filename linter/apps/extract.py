@@ -114,8 +114,9 @@ def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
 def typed_field(spec: dict, scalar: Scalar) -> Field:
     kind = spec.get("type", "string")
     if scalar.state in ("absent", "empty"):
-        if "default" in spec:
-            return Field(scalar, _convert_default(kind, spec["default"]), None, True)
+        key = "empty_default" if scalar.state == "empty" and "empty_default" in spec else "default"
+        if key in spec:
+            return Field(scalar, _convert_default(spec, spec[key]), None, True)
         return Field(scalar)
     if scalar.state != "value":
         if kind in ("host_port", "url") and scalar.raw:
@@ -126,7 +127,7 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         value = _bool(spec, scalar, text)
         if value is None and spec.get("unrecognized") == "default":
             # The app reads such a value as if it were not set.
-            return Field(scalar, _convert_default(kind, spec.get("default")), None, True)
+            return Field(scalar, _convert_default(spec, spec.get("default")), None, True)
         return Field(scalar, value)
     if kind == "port":
         return Field(scalar, to_port(text))
@@ -200,9 +201,13 @@ def _port_part(text: str | None):
     return port if port is not None else "unknown"
 
 
-def _convert_default(kind: str, value):
-    if kind == "enum" and isinstance(value, str):
-        return value.lower()
+def _convert_default(spec: dict, value):
+    """A default in the field's terms: an enum's goes through its values."""
+    if spec.get("type") == "enum" and isinstance(value, str):
+        if spec.get("case_sensitive"):
+            return spec.get("values", {}).get(value, value)
+        values = {str(key).lower(): item for key, item in spec.get("values", {}).items()}
+        return values.get(value.lower(), value.lower())
     return value
 
 
