@@ -264,6 +264,8 @@ def _is(scalar: Scalar, typed, word, defaulted: bool) -> bool | None:
         return scalar.present
     if word == "unset":
         return not scalar.present
+    if word == "empty":
+        return scalar.state == "empty"
     if scalar.state in ("reference", "unknown"):
         return None
     if typed is None:
