@@ -238,7 +238,7 @@ def discover(arguments: list[str], root: str = ".", exclude: tuple[str, ...] = (
             for paths in _walk(path, scope.within((real_root, os.path.realpath(path))),
                                result.yaml_files):
                 add(paths)
-        elif path.lower().endswith(YAML_SUFFIXES):
+        elif _yaml_name(path):
             problem = _not_regular(path)
             if problem:
                 result.problems.append(FileProblem(path, f"not linted: this file {problem}"))
@@ -247,6 +247,14 @@ def discover(arguments: list[str], root: str = ".", exclude: tuple[str, ...] = (
         else:
             add(_checked_sibling(path, scope))
     return result
+
+
+def _yaml_name(path: str) -> bool:
+    """A file named on the command line is YAML when its name says so,
+    also under a second suffix (``alertmanager.yml.j2``, ``email.yml.txt``):
+    such a file is never a Postfix main.cf or master.cf."""
+    name = os.path.basename(path).lower()
+    return name.endswith(YAML_SUFFIXES) or any(f"{suffix}." in name for suffix in YAML_SUFFIXES)
 
 
 def _checked_sibling(path: str, scope: _Scope) -> ConfigPaths:

@@ -89,12 +89,15 @@ def _not_regular(mode: int) -> str:
     return f"is {kind(mode)}, not a regular file"
 
 
-def read_regular_with_stat(path: str, limit: int) -> tuple[bytes, os.stat_result]:
+def read_regular_with_stat(path: str, limit: int, *, head: bool = False
+                           ) -> tuple[bytes, os.stat_result]:
     """The bytes of the regular file ``path`` and the stat of the
     descriptor they were read from (for "changed since I read it" checks).
 
     Raises UnreadableFile for anything else: missing, a dangling link, a
     FIFO, a device, a directory, more than ``limit`` bytes, an I/O error.
+    With ``head``, a larger file is not an error: its first ``limit``
+    bytes are returned (to tell what a too-large file is).
     """
     try:
         before = os.stat(path)
@@ -102,7 +105,7 @@ def read_regular_with_stat(path: str, limit: int) -> tuple[bytes, os.stat_result
         raise UnreadableFile(path, describe_missing(path) or "cannot be read") from None
     if not stat.S_ISREG(before.st_mode):
         raise UnreadableFile(path, _not_regular(before.st_mode))
-    if before.st_size > limit:
+    if before.st_size > limit and not head:
         raise UnreadableFile(path, _too_large(before.st_size, limit))
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -114,8 +117,9 @@ def read_regular_with_stat(path: str, limit: int) -> tuple[bytes, os.stat_result
         if not stat.S_ISREG(opened.st_mode):    # swapped after the stat
             raise UnreadableFile(path, _not_regular(opened.st_mode))
         chunks, total = [], 0
-        while total <= limit:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+        wanted = limit if head else limit + 1
+        while total < wanted:
+            chunk = os.read(fd, min(_CHUNK, wanted - total))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -318,8 +318,10 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
                      f"{len(targets.files)} files\n")
     fixing = _fix_postfix(args, rules, targets, options, stderr)
     if args.diff:
-        stdout.write(fixing[1].diff)
-        return EXIT_USAGE if fixing[1].errors else (EXIT_FAILED if fixing[1].diff else EXIT_OK)
+        yaml_diff = _diff_yaml(targets, rules, settings, args, options, fixing[0], stderr)
+        stdout.write(fixing[1].diff + yaml_diff)
+        return EXIT_USAGE if fixing[1].errors else \
+            (EXIT_FAILED if fixing[1].diff or yaml_diff else EXIT_OK)
     result = lint_all(targets.configurations, rules, options.version, targets.contents,
                       unreadable=targets.problems)
     notifications += _internal_errors(result.internal_errors, options, stderr)
@@ -342,7 +344,8 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         return EXIT_USAGE if result.internal_errors else EXIT_OK
     findings = _without_baseline(findings, options.root)
     if args.fix and yaml_files:
-        findings = _fix_yaml(findings, yaml_files, stderr)
+        findings, yaml_errors = _fix_yaml(findings, yaml_files, fixing[0], stderr)
+        notifications += [Notification(error) for error in yaml_errors]
     if fixing is not None:
         from linter.fix.command import summary
 
@@ -411,8 +414,16 @@ def _lint_apps(targets: Targets, rules, settings, args, options: Options, result
     """Application YAML (linter.apps): its findings join ``result``, its
     notifications ``notifications``; returns the files claimed. Nothing is
     imported when there is no YAML."""
+    findings, notes, claimed = _app_findings(targets, rules, settings, args, options)
+    result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key())
+    notifications.extend(notes)
+    return claimed
+
+
+def _app_findings(targets: Targets, rules, settings, args, options: Options):
+    """(findings, notifications, files claimed) of the application YAML."""
     if not targets.yaml_files:
-        return []
+        return [], [], []
     from linter.apps import lint_app_files
     from linter.apps.mapping import MappingError
 
@@ -424,24 +435,46 @@ def _lint_apps(targets: Targets, rules, settings, args, options: Options, result
                                          app_settings, targets.configurations, claimed)
     except MappingError as error:
         raise UsageError(str(error)) from None
-    result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key())
-    notifications.extend(notes)
-    return claimed
+    return findings, notes, claimed
 
 
-def _fix_yaml(findings, yaml_files: list[str], stderr) -> list:
-    """--fix, YAML half: the safe fixes of the reported app findings
-    (after skip_list and the baseline); the findings left are reported."""
+def _fix_yaml(findings, yaml_files: list[str], policy, stderr) -> tuple[list, list[str]]:
+    """--fix, YAML half: the fixes ``policy`` allows (the Postfix half's
+    --unsafe-fixes and --fix-only) of the reported app findings (after
+    skip_list and the baseline); the findings left, and the errors."""
     from linter.apps.fix import fix_files
 
     in_yaml = set(yaml_files)
     mine = [finding for finding in findings if finding.path in in_yaml]
-    left, fixed = fix_files(mine)
-    for path, count in fixed.items():
-        stderr.write(f"smtplint: fixed {count} in {path}\n" if count
-                     else f"smtplint: could not fix {path}\n")
+    left, fixes, errors = fix_files(mine, policy.allows)
+    for fix in fixes:
+        for message in fix.messages + ([fix.error] if fix.error else []):
+            stderr.write(f"smtplint: {message}\n")
+        if fix.fixed:
+            stderr.write(f"smtplint: fixed {len(fix.fixed)} in {fix.path}\n")
+    for error in errors:
+        stderr.write(f"smtplint: error: {error}\n")
     return sorted([f for f in findings if f.path not in in_yaml] + left,
-                  key=lambda f: f.sort_key())
+                  key=lambda f: f.sort_key()), errors
+
+
+def _diff_yaml(targets: Targets, rules, settings, args, options: Options, policy,
+               stderr) -> str:
+    """--diff, YAML half: what --fix would change in the application YAML
+    (the reported findings, the same policy as the Postfix half)."""
+    from linter.engine.select import drop_skipped
+
+    findings, _, claimed = _app_findings(targets, rules, settings, args, options)
+    if not claimed:
+        return ""
+    from linter.apps.fix import diff, plan_fixes
+
+    reported = _without_baseline(drop_skipped(findings, options.skip_list), options.root)
+    fixes = plan_fixes(reported, policy.allows)
+    for fix in fixes:
+        for message in fix.messages + ([fix.error] if fix.error else []):
+            stderr.write(f"smtplint: {message}\n")
+    return diff(fixes)
 
 
 def _linted_yaml(yaml_files: list[str], claimed: list[str]) -> bool:

@@ -132,17 +132,23 @@ def _loader_class():
     return Loader
 
 
-def _check_events(text: str, loader_class) -> None:
-    """No aliases, nesting at most MAX_DEPTH: checked on the event stream,
-    which libyaml produces without building anything."""
+def _check_events(text: str, loader_class, alias_nodes: int = 0) -> None:
+    """Nesting at most MAX_DEPTH, and aliases: none when ``alias_nodes`` is
+    0, else the document may use them as long as it stays at most that
+    many nodes with every alias expanded (a "billion laughs" bomb is a few
+    lines that expand to 10**9 nodes). Checked on the event stream, which
+    libyaml produces without building anything."""
     import yaml
 
     loader = loader_class(text)
     depth = 0
+    sizes: dict[str, int] = {}          # anchor -> nodes, aliases expanded
+    open_nodes: list[list] = []         # [anchor, nodes so far] of open collections
+    total = 0
     try:
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.AliasEvent) and not alias_nodes:
                 mark = event.start_mark
                 raise YamlProblem(f"aliases (*{event.anchor}) are not allowed here; "
                                   "write the value out", mark.line + 1, mark.column + 1)
@@ -152,19 +158,57 @@ def _check_events(text: str, loader_class) -> None:
                     mark = event.start_mark
                     raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep",
                                       mark.line + 1, mark.column + 1)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                open_nodes.append([event.anchor, 1])
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
+                anchor, size = open_nodes.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor, 1)
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = size
+            if open_nodes:
+                open_nodes[-1][1] += size
+            else:
+                total += size
+            if alias_nodes and total + sum(node[1] for node in open_nodes) > alias_nodes:
+                mark = event.start_mark
+                raise YamlProblem(f"aliases expand it to more than {alias_nodes} nodes",
+                                  mark.line + 1, mark.column + 1)
     finally:
         loader.dispose()
 
 
-def load_yaml(text: str) -> YamlDocument:
-    """Parse one YAML document; YamlProblem on anything wrong with it."""
+def check_structure(text: str, alias_nodes: int = 0) -> None:
+    """YamlProblem unless ``text`` nests at most MAX_DEPTH levels and its
+    aliases (if ``alias_nodes``) expand to at most that many nodes; for
+    callers that parse the text with another loader afterwards (node
+    trees, ruamel round-trip)."""
+    import yaml
+
+    try:
+        _check_events(text, _loader_class(), alias_nodes)
+    except yaml.YAMLError as error:
+        line, column = _mark(error, text)
+        problem = getattr(error, "problem", None) or _first_line(str(error))
+        raise YamlProblem(f"not valid YAML: {problem}", line, column) from None
+    except (ValueError, TypeError, RecursionError) as error:
+        raise YamlProblem(f"not valid YAML: {type(error).__name__}") from None
+
+
+def load_yaml(text: str, alias_nodes: int = 0) -> YamlDocument:
+    """Parse one YAML document; YamlProblem on anything wrong with it.
+    Aliases are refused unless ``alias_nodes`` allows them (see
+    check_structure)."""
     import yaml
 
     loader_class = _loader_class()
     try:
-        _check_events(text, loader_class)
+        _check_events(text, loader_class, alias_nodes)
         loader = loader_class(text)
         try:
             root = loader.get_single_node()

@@ -46,8 +46,9 @@ EXPECTED = {
     ("authelia/authelia-compose-lite-configuration.yml", 71, "app-plaintext-credentials"),
     ("authelia/authelia-compose-lite-configuration.yml", 72, "app-submission-port-25"),
     ("authelia/authelia-testres-config_bad_quoting.yml", 54, "app-plaintext-credentials"),
-    # The samples leave the port at Discourse's default 25, STARTTLS only when
-    # offered, and log in with an inline password.
+    # The samples leave the port at Discourse's default 25 (discourse_defaults.conf),
+    # STARTTLS only when offered (smtp_enable_start_tls -> enable_starttls_auto),
+    # and log in with an inline password.
     ("discourse/discourse-docker-standalone.yml", 40, "app-submission-port-25"),
     ("discourse/discourse-docker-standalone.yml", 40, "app-tls-not-required"),
     ("discourse/discourse-docker-standalone.yml", 71, "app-plaintext-credentials"),
@@ -55,12 +56,16 @@ EXPECTED = {
     ("discourse/discourse-docker-web_only.yml", 32, "app-tls-not-required"),
     ("discourse/discourse-docker-web_only.yml", 62, "app-plaintext-credentials"),
     # global.smtp enabled on 2525 with the chart's starttls_auto: false and no
-    # tls: AUTH PLAIN in clear text (the password itself is a Secret).
+    # tls: _smtp.tpl writes enable_starttls_auto: false and authentication
+    # :plain (the chart's default), so AUTH PLAIN in clear text (the password
+    # itself is a Secret).
     ("gitlab-chart/gitlab-charts-mirror-values-base.yaml", 7, "app-tls-not-required"),
-    # enable_starttls: "auto" to smtp.mailgun.org: opportunistic only.
+    # enable_starttls: "auto" to smtp.mailgun.org: Mastodon passes enable_starttls
+    # :auto, STARTTLS only when offered (email_configuration_helper.rb).
     ("mastodon-chart/mastodon-chart-values.yaml", 335, "app-tls-not-required"),
-    # `smtp.ssl.enable` lacks the `mail.` prefix, so Jakarta Mail ignores it:
-    # AUTH on port 25 in clear text, password inline.
+    # `smtp.ssl.enable` lacks the `mail.` prefix, so Jakarta Mail ignores it
+    # (SMTPTransport reads "mail." + protocol + ".ssl.enable"): AUTH on port 25
+    # in clear text, password inline.
     ("spring-boot/jeecgboot-application-dev.yml", 37, "app-submission-port-25"),
     ("spring-boot/jeecgboot-application-dev.yml", 37, "app-tls-not-required"),
     ("spring-boot/jeecgboot-application-dev.yml", 39, "app-plaintext-credentials"),
@@ -127,3 +132,18 @@ def test_every_finding_on_the_corpus_is_a_known_real_problem():
 def test_corpus_endpoints(name, expected):
     result = analyse(str(corpus_dir() / "apps" / name), builtin_mappings())
     assert [(e.host, e.port, e.transport, e.credentials) for e in result.endpoints] == expected
+
+
+@requires_corpus
+def test_the_command_line_reports_the_same_on_the_corpus(tmp_path):
+    """``smtplint lint FILE...`` as a user runs it on these files: the app
+    findings above and nothing else (no file taken for a Postfix one:
+    ``email.yml.txt`` and ``alertmanager.yml.j2`` are YAML by name)."""
+    from lint_helpers import lint
+
+    base = corpus_dir() / "apps"
+    (tmp_path / ".git").mkdir()
+    names = [_relative(path) for path in corpus_files()]
+    result = lint(base, "--project-root", str(base), "--format", "json", *names)
+    found = {(f["path"], f["line"], f["rule"]) for f in result.json()["findings"]}
+    assert found == EXPECTED, result.err

@@ -56,3 +56,16 @@ def test_excluded_yaml_is_not_linted(tmp_path):
     (root / ".smtplint.yml").write_text("exclude_paths: [ha]\n")
     result = lint(root, ".", "--format", "json")
     assert result.json()["findings"] == []
+
+
+def test_a_file_named_yml_with_a_second_suffix_is_yaml(tmp_path):
+    # alertmanager.yml.j2, email.yml.txt: YAML by name, never a Postfix file.
+    from linter.discover import discover
+
+    for name in ("alertmanager.yml.j2", "email.yml.txt", "values.yaml.example"):
+        (tmp_path / name).write_text("a: 1\n")
+    found = discover([str(tmp_path / name) for name in
+                      ("alertmanager.yml.j2", "email.yml.txt", "values.yaml.example")],
+                     str(tmp_path))
+    assert found.configurations == []
+    assert len(found.yaml_files) == 3

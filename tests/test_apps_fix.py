@@ -110,3 +110,110 @@ def test_fix_leaves_baselined_and_skipped_findings_alone(tmp_path):
     lint(root, ".", "--generate-ignore")
     lint(root, ".", "--fix")
     assert path.read_text() == before
+
+
+# --- the YAML half follows the Postfix half's options -----------------------------
+
+NOTIFY = ("- platform: smtp\n  server: mail.example.org\n  port: 587\n"
+          "  encryption: tls   # the safe fix changes this\n")
+MASTODON = ("mastodon:\n  local_domain: example.org\n  smtp:\n    server: mail.example.org\n"
+            "    port: 587\n    login: mastodon\n    existingSecret: mastodon-smtp\n"
+            "    enable_starttls: auto   # the unsafe fix changes this\n")
+
+
+def _two_apps(tmp_path):
+    root = project(tmp_path, isolate=False)
+    (root / "notify.yaml").write_text(NOTIFY)
+    (root / "values.yaml").write_text(MASTODON)
+    return root
+
+
+def test_diff_shows_the_yaml_changes_and_writes_nothing(tmp_path):
+    root = _two_apps(tmp_path)
+    result = lint(root, ".", "--diff")
+    assert result.code == 1, result.err
+    assert "--- a/notify.yaml\n+++ b/notify.yaml\n" in result.out
+    assert "+  encryption: starttls   # the safe fix changes this\n" in result.out
+    assert "values.yaml" not in result.out             # an unsafe fix: not without --unsafe-fixes
+    assert (root / "notify.yaml").read_text() == NOTIFY
+    unsafe = lint(root, ".", "--diff", "--unsafe-fixes")
+    assert "+    enable_starttls: always   # the unsafe fix changes this\n" in unsafe.out
+    assert (root / "values.yaml").read_text() == MASTODON
+    assert lint(root, ".", "--diff", "--fix-only", "app-tls-verify-disabled").out == ""
+
+
+def test_diff_applies_with_patch_to_what_fix_writes(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("patch") is None:
+        if os.environ.get("SMTPLINT_REQUIRE_ALL"):
+            pytest.fail("patch is not installed (scripts/test installs it)")
+        pytest.skip("patch is not installed")
+    root = _two_apps(tmp_path)
+    patch = lint(root, ".", "--diff", "--unsafe-fixes").out
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("notify.yaml", "values.yaml"):
+        (copy / name).write_text((root / name).read_text())
+    subprocess.run(["patch", "-p1", "-s"], input=patch, text=True, cwd=copy, check=True)
+    lint(root, ".", "--fix", "--unsafe-fixes")
+    for name in ("notify.yaml", "values.yaml"):
+        assert (copy / name).read_text() == (root / name).read_text()
+
+
+def test_unsafe_fixes_and_fix_only_apply_to_the_yaml(tmp_path):
+    root = _two_apps(tmp_path)
+    lint(root, ".", "--fix", "--unsafe-fixes", "--fix-only", "app-tls-not-required")
+    assert (root / "notify.yaml").read_text() == NOTIFY         # not the rule asked for
+    assert "enable_starttls: always   #" in (root / "values.yaml").read_text()
+    lint(root, ".", "--fix")
+    assert "encryption: starttls   #" in (root / "notify.yaml").read_text()
+
+
+def test_two_fixes_for_one_setting_keep_the_one_that_makes_it_work(tmp_path):
+    # Port 465 without TLS: app-port-mode-mismatch (safe) wants force_tls,
+    # app-tls-not-required (unsafe) wants starttls. The error's fix wins.
+    root = project(tmp_path, isolate=False)
+    path = root / "docker-compose.yml"
+    path.write_text("services:\n  vaultwarden:\n    image: vaultwarden/server\n"
+                    "    environment:\n      - SMTP_HOST=mail.example.org\n"
+                    "      - SMTP_PORT=465\n      - SMTP_SECURITY=off\n")
+    result = lint(root, ".", "--fix", "--unsafe-fixes")
+    assert "- SMTP_SECURITY=force_tls\n" in path.read_text()
+    assert "fix not applied" in result.err
+
+
+def test_fix_does_not_overwrite_a_file_changed_since_it_was_read(tmp_path):
+    from linter.apps.fix import plan_fixes, write_fixes
+
+    root = _two_apps(tmp_path)
+    findings = _findings(root)
+    [fix] = plan_fixes(findings)
+    assert fix.path.endswith("notify.yaml") and fix.changed
+    edited = NOTIFY.replace("587", "2525")      # someone else's edit, same size
+    (root / "notify.yaml").write_text(edited)
+    errors = write_fixes([fix])
+    assert errors and "changed on disk" in errors[0]
+    assert (root / "notify.yaml").read_text() == edited
+
+
+def test_fix_never_writes_into_what_replaced_the_file(tmp_path):
+    import os
+
+    from linter.apps.fix import plan_fixes, write_fixes
+
+    root = _two_apps(tmp_path)
+    [fix] = plan_fixes(_findings(root))
+    (root / "notify.yaml").unlink()
+    os.mkfifo(root / "notify.yaml")      # a writer would block or write into a pipe
+    errors = write_fixes([fix])
+    assert errors and "regular file" in errors[0]
+
+
+def _findings(root):
+    from apps_helpers import lint_dir
+
+    findings, _, _ = lint_dir(root)
+    return findings

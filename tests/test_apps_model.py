@@ -186,13 +186,19 @@ def test_disabled_and_unconfigured_endpoints_are_not_endpoints(tmp_path):
             enabled: false
             address: smtp.example.org
         """) == []
-    assert endpoints(tmp_path, "a/values.yaml", """\
+
+
+def test_authentik_empty_host_is_its_default_localhost(tmp_path):
+    # The chart leaves an empty value out of the environment, and
+    # authentik/lib/default.yml has email.host localhost: mail goes there.
+    found = endpoints(tmp_path, "a/values.yaml", """\
         authentik:
           secret_key: x
           email:
             host: ""
             port: 587
-        """) == []
+        """)
+    assert [(e.host, e.port, e.transport) for e in found] == [("localhost", 587, "plain")]
 
 
 def test_show_json_has_exactly_the_contract_keys(tmp_path, capsys):
@@ -235,3 +241,21 @@ def test_literal_parts_around_placeholders_are_known(tmp_path):
         """)
     assert (alertmanager.host, alertmanager.port, alertmanager.transport) == (
         None, 465, "implicit_tls")
+
+
+@pytest.mark.parametrize("fixture, quoted", [
+    # The client's own words, with the endpoint's host and port filled in.
+    ("app-port-mode-mismatch/fires-nextcloud", 'host \\"ssl://mail.example.org:587\\"'),
+    ("app-port-mode-mismatch/fires-spring-boot",
+     "Could not connect to SMTP host: mail.example.org, port: 587"),
+    ("app-port-mode-mismatch/fires-vaultwarden", "received corrupt message of type InvalidContentType"),
+    ("app-port-mode-mismatch/fires-sentry", "[SSL: WRONG_VERSION_NUMBER] wrong version number"),
+    ("app-port-mode-mismatch/fires-discourse", "Net::ReadTimeout"),
+])
+def test_port_mode_messages_quote_the_client_error(fixture, quoted):
+    from apps_helpers import lint_dir
+    from conftest import FIXTURES
+
+    findings, _, _ = lint_dir(FIXTURES / "rules" / fixture)
+    [message] = [f.message for f in findings if f.rule == "app-port-mode-mismatch"]
+    assert quoted.replace('\\"', '"') in message, message

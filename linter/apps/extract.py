@@ -65,7 +65,8 @@ def concrete(base: tuple[str, ...], path: str) -> tuple[list[str], bool]:
     return segments, False
 
 
-def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False) -> Scalar:
+def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False,
+                prefixes: tuple[str, ...] = ()) -> Scalar:
     segments, _ = concrete(base, path)
     found = tree.resolve(root, segments) if segments else [(root, ())]
     if not found:
@@ -81,23 +82,25 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False)
     if isinstance(node, tree.Leaf) and node.bare:
         return Scalar("reference", None, line, column, where)
     tag = None if isinstance(node, tree.Leaf) else node.tag
-    plain = isinstance(node, tree.Leaf) or node.style is None
+    plain = isinstance(node, tree.Leaf) or not node.style       # libyaml: "" for plain
     state, text = classify(str(node.value), tag, plain=plain)
-    if reference and state == "value":
+    if state == "value" and (reference or (prefixes and (text or "").startswith(prefixes))):
         state, text = "reference", None
     templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
     return Scalar(state, text, line, column, where, tag, templated,
-                  None if tag and not tag.startswith("tag:yaml.org") else str(node.value))
+                  None if tag and not tag.startswith("tag:yaml.org") else str(node.value),
+                  plain=not isinstance(node, tree.Leaf) and not node.style)
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
     paths = spec["path"] if isinstance(spec["path"], list) else [spec["path"]]
     first_empty = None
     scalar = ABSENT
+    prefixes = tuple(spec.get("reference_prefixes", ()))
     for item in paths:
         path, reference = (item, False) if isinstance(item, str) else \
             (item["path"], bool(item.get("reference")))
-        scalar = read_scalar(root, base, path, reference)
+        scalar = read_scalar(root, base, path, reference, prefixes)
         if scalar.state == "empty":
             first_empty = first_empty or scalar
             continue
@@ -111,8 +114,9 @@ def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:
 def typed_field(spec: dict, scalar: Scalar) -> Field:
     kind = spec.get("type", "string")
     if scalar.state in ("absent", "empty"):
-        if "default" in spec:
-            return Field(scalar, _convert_default(kind, spec["default"]), None, True)
+        key = "empty_default" if scalar.state == "empty" and "empty_default" in spec else "default"
+        if key in spec:
+            return Field(scalar, _convert_default(spec, spec[key]), None, True)
         return Field(scalar)
     if scalar.state != "value":
         if kind in ("host_port", "url") and scalar.raw:
@@ -120,18 +124,17 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         return Field(scalar)
     text = scalar.text or ""
     if kind == "bool":
-        true_words = {str(w).lower() for w in spec.get("true", ())} or None
-        false_words = {str(w).lower() for w in spec.get("false", ())} or None
-        if true_words or false_words:
-            lowered = text.strip().lower()
-            value = True if lowered in (true_words or ()) else \
-                False if lowered in (false_words or ()) else None
-        else:
-            value = to_bool(text)
+        value = _bool(spec, scalar, text)
+        if value is None and spec.get("unrecognized") == "default":
+            # The app reads such a value as if it were not set.
+            return Field(scalar, _convert_default(spec, spec.get("default")), None, True)
         return Field(scalar, value)
     if kind == "port":
         return Field(scalar, to_port(text))
     if kind == "enum":
+        if spec.get("case_sensitive"):
+            values = {str(key): item for key, item in spec.get("values", {}).items()}
+            return Field(scalar, values.get(text.strip(), text.strip()))
         values = {str(key).lower(): item for key, item in spec.get("values", {}).items()}
         lowered = text.strip().lower()
         return Field(scalar, values.get(lowered, lowered))
@@ -144,6 +147,27 @@ def typed_field(spec: dict, scalar: Scalar) -> Field:
         return Field(scalar, text, {"host": url.host, "port": _port_part(url.port),
                                     "scheme": url.scheme})
     return Field(scalar, text)
+
+
+def _bool(spec: dict, scalar: Scalar, text: str) -> bool | None:
+    """A boolean in the app's own grammar: ``exact`` strings first (any
+    quoting, case kept), then the ``true``/``false`` words (any quoting,
+    ignoring case), then ``plain_true``/``plain_false`` (only unquoted: a
+    YAML 1.1 tool such as Helm or Psych reads plain ``yes`` as a boolean,
+    quoted it is a string), else what ``unrecognized`` says: ``unknown``
+    (the default), ``default`` (as if unset), ``true`` or ``false``."""
+    stripped = text.strip()
+    exact = spec.get("exact", {})
+    if stripped in exact:
+        return bool(exact[stripped])
+    if not any(key in spec for key in ("true", "false", "plain_true", "plain_false", "exact")):
+        return to_bool(text)
+    lowered = stripped.lower()
+    for key, value in (("true", True), ("false", False)) + (
+            (("plain_true", True), ("plain_false", False)) if scalar.plain else ()):
+        if lowered in {str(word).lower() for word in spec.get(key, ())}:
+            return value
+    return {"true": True, "false": False}.get(str(spec.get("unrecognized")).lower())
 
 
 def _partial(kind: str, scalar: Scalar) -> Field:
@@ -177,9 +201,13 @@ def _port_part(text: str | None):
     return port if port is not None else "unknown"
 
 
-def _convert_default(kind: str, value):
-    if kind == "enum" and isinstance(value, str):
-        return value.lower()
+def _convert_default(spec: dict, value):
+    """A default in the field's terms: an enum's goes through its values."""
+    if spec.get("type") == "enum" and isinstance(value, str):
+        if spec.get("case_sensitive"):
+            return spec.get("values", {}).get(value, value)
+        values = {str(key).lower(): item for key, item in spec.get("values", {}).items()}
+        return values.get(value.lower(), value.lower())
     return value
 
 
@@ -213,7 +241,8 @@ def evaluate(condition: dict, context: Context) -> bool | None:
             return _is(scalar, None, condition["is"], False)
         if scalar.state in ("reference", "unknown"):
             return None
-        return _compare(scalar.text, condition) if scalar.state == "value" else False
+        return _compare(scalar.text, condition, context.model) if scalar.state == "value" \
+            else False
     field = context.fields.get(condition["field"], Field())
     if "is" in condition:
         return _is(field.scalar, field.typed, condition["is"], field.defaulted)
@@ -226,7 +255,7 @@ def evaluate(condition: dict, context: Context) -> bool | None:
         return None
     if value is None:
         return None if field.scalar.state == "value" else False
-    return _compare(value, condition)
+    return _compare(value, condition, context.model)
 
 
 def _is(scalar: Scalar, typed, word, defaulted: bool) -> bool | None:
@@ -235,10 +264,12 @@ def _is(scalar: Scalar, typed, word, defaulted: bool) -> bool | None:
         return scalar.present
     if word == "unset":
         return not scalar.present
+    if word == "empty":
+        return scalar.state == "empty"
     if scalar.state in ("reference", "unknown"):
         return None
     if typed is None:
-        return None if scalar.state == "value" else False
+        return None if scalar.state == "value" and not defaulted else False
     return typed is (word == "true")
 
 
@@ -250,7 +281,10 @@ def _norm(value):
     return str(value).strip().lower()
 
 
-def _compare(value, condition: dict) -> bool:
+def _compare(value, condition: dict, model: dict | None = None) -> bool | None:
+    if "words_contain_model" in condition:
+        wanted = (model or {}).get(condition["words_contain_model"])
+        return None if wanted is None else str(wanted) in str(value).split()
     if "equals" in condition:
         return _norm(value) == _norm(condition["equals"])
     if "in" in condition:
@@ -321,10 +355,23 @@ def _endpoints_at(mapping, spec, path, root, document_label) -> list[Endpoint]:
             continue     # a profile document that does not touch the mail settings
         if "enabled" in spec and evaluate(spec["enabled"], context) is False:
             continue
+        _references_when(spec, context)
         endpoint = _endpoint(mapping, spec, path, node, base, context, document_label)
         if endpoint is not None:
             result.append(endpoint)
     return result
+
+
+def _references_when(spec: dict, context: Context) -> None:
+    """Fields the app reads from elsewhere when a condition holds (a Helm
+    chart that takes the host from an existing Secret): a reference."""
+    for rule in spec.get("references_when", ()):
+        if evaluate(rule["when"], context) is not True:
+            continue
+        for name in rule["fields"]:
+            old = context.fields.get(name, Field()).scalar
+            context.fields[name] = Field(Scalar("reference", None, old.line, old.column,
+                                                old.path))
 
 
 def _first_path(field_spec: dict) -> str:
@@ -361,6 +408,9 @@ def _endpoint(mapping, spec, path, node, base, context, document_label) -> Endpo
         causes[name] = _cause(read, fields, port_field)
     port = model["port"]
     credentials, credential_field = _credentials(model_spec, fields)
+    logs_in = model_spec.get("credentials", {}).get("when")
+    if logs_in is not None and credentials != "absent" and evaluate(logs_in, context) is False:
+        credentials, credential_field = "absent", None     # no AUTH: the password is not sent
     conflicts = []
     for conflict in model_spec.get("conflicts", ()):
         if evaluate(conflict["when"], context) is True:
@@ -463,6 +513,8 @@ def _label(spec, context, base, mapping, document_label) -> str:
     label = ""
     if template:
         def replace(match: re.Match) -> str:
+            if match.group(1) == "@":          # the key the endpoint is under
+                return base[-1] if base else "?"
             scalar = read_scalar(context.root, base, match.group(1))
             return scalar.text if scalar.state == "value" and scalar.text else "?"
         label = re.sub(r"\{([^}]+)\}", replace, template)

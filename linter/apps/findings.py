@@ -73,7 +73,7 @@ def fix_edit(endpoint: Endpoint, purpose: str) -> tuple[str, tuple[Edit, ...] | 
         value = spec["scheme"] + "://" + (scalar.text or "").split("://", 1)[1]
         return f"{key}: {value}", (Edit("set", endpoint.path, scalar.path, value),)
     value = spec["value"]
-    description = f"{key}: {value}" if scalar.path else f"set {name} to {value}"
+    description = f"{key}: {value}" if scalar.path else f"set {_key_name(endpoint, name)} to {value}"
     edits = []
     for other in spec.get("also", ()):
         # Flags the app treats as exclusive: turn the other one off too.

@@ -48,6 +48,8 @@ class FileResult:
     text: str = ""
     line: int = 1
     column: int = 1
+    data: bytes = b""                 # the bytes read, and their mtime (for --fix)
+    mtime_ns: int | None = None
 
 
 def is_app_rule(rule) -> bool:
@@ -79,7 +81,8 @@ class EndpointSubject(Subject):
 def analyse(path: str, mappings: Sequence[AppMapping]) -> FileResult:
     """Claim, parse and extract one file (no rules)."""
     result = FileResult(path)
-    text, problem, too_large = tree.read_text(path)
+    read = tree.read_text(path)
+    text, problem = read.text, read.problem
     lowered = (text or "").lower()
     hinted = [m for m in mappings if m.hinted(lowered)] if text else []
     by_name = [m for m in mappings if m.name_matches(path)]
@@ -92,7 +95,7 @@ def analyse(path: str, mappings: Sequence[AppMapping]) -> FileResult:
         return result
     if not hinted:
         return result
-    result.text = text
+    result.text, result.data, result.mtime_ns = text, read.data, read.mtime_ns
     parsed = tree.parse(path, text)
     if parsed.problem is not None:
         claimers = [m for m in hinted if m.name_matches(path)]

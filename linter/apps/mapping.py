@@ -109,10 +109,31 @@ def mapping_from_dict(data: dict, path: str) -> AppMapping:
 
 
 def _yaml(path: Path):
+    """A built-in mapping (our own data, validated by the test suite)."""
     import yaml
 
     return yaml.load(path.read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+# A user's mapping may share blocks with anchors, as the built-in ones do.
+USER_MAPPING_ALIAS_NODES = 20_000
+
+
+def _user_yaml(path: Path):
+    """A user's mapping, read like every file a user gives smtplint
+    (linter.files) and loaded safely (linter.yamlfile); MappingError names
+    the file and the line."""
+    from linter.files import SETTINGS_LIMIT, UnreadableFile, decode_utf8, read_regular
+    from linter.yamlfile import YamlProblem, load_yaml
+
+    try:
+        text = decode_utf8(read_regular(str(path), SETTINGS_LIMIT), str(path))
+        return load_yaml(text, USER_MAPPING_ALIAS_NODES).data
+    except UnreadableFile as error:
+        raise MappingError(f"{error.path}: {error.reason}") from None
+    except YamlProblem as problem:
+        raise MappingError(f"{problem.where(str(path))}: {problem.message}") from None
 
 
 @lru_cache(maxsize=None)
@@ -142,10 +163,7 @@ def load_user_mappings(directory: str) -> list[AppMapping]:
     validator = mapping_validator()
     found = []
     for path in sorted(Path(directory).glob("*.yaml")):
-        try:
-            data = _yaml(path)
-        except Exception as error:  # noqa: BLE001  yaml errors carry their position
-            raise MappingError(f"{path}: not valid YAML: {error}") from None
+        data = _user_yaml(path)
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
         if errors:
             where = "/".join(str(part) for part in errors[0].path) or "(top level)"

@@ -1,21 +1,28 @@
 """Read an app's YAML file into node trees we can walk, within bounds.
 
+The file is read like every file smtplint reads (``linter.files``: a
+regular file only, opened non-blocking and checked again once open, at
+most ``MAX_BYTES``), and its event stream is checked first
+(``linter.yamlfile.check_structure``: nesting at most 64 levels, aliases
+expanding to at most ``MAX_ALIAS_NODES`` nodes -- Helm charts use
+anchors and ``<<`` merges, a "billion laughs" bomb is refused). Then
 PyYAML's C composer gives nodes with positions and without constructing
 values: tags such as ``!secret`` or ``!vault`` stay tags, and an alias is
-the same node again (an alias bomb is a small graph, not a huge value).
-Only regular files up to ``MAX_BYTES`` are read. Nothing raises: problems
-are returned as a ``problem`` string with a position.
+the same node again. Nothing raises: problems are returned as a
+``problem`` string with a position.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 
 MAX_BYTES = 4 * 1024 * 1024
 # Flattening (Spring's dotted keys) visits at most this many nodes.
 MAX_NODES = 200_000
+# A document may use aliases as long as it stays this small with each expanded.
+MAX_ALIAS_NODES = MAX_NODES
+# How much of a file too large to lint is read to tell whose it is.
+HEAD_BYTES = 64 * 1024
 
 
 @dataclass
@@ -40,37 +47,63 @@ class Source:
     line: int = 1
     column: int = 1
     too_large: bool = False
+    data: bytes = b""                                # the bytes read (for --fix)
+    mtime_ns: int | None = None
 
 
-def read_text(path: str, limit: int = MAX_BYTES) -> tuple[str | None, str | None, bool]:
-    """(text, problem, too_large) for a regular file of at most ``limit`` bytes."""
+@dataclass(frozen=True)
+class Read:
+    """What ``read_text`` got: the text (or the head of a file too large to
+    lint), why it cannot be linted, and the bytes and mtime read."""
+
+    text: str | None
+    problem: str | None = None
+    too_large: bool = False
+    data: bytes = b""
+    mtime_ns: int | None = None
+
+
+def read_text(path: str, limit: int = MAX_BYTES) -> Read:
+    """The text of a regular file of at most ``limit`` bytes, read through
+    ``linter.files``; for a larger one, its head and a problem."""
+    from linter.files import UnreadableFile, decode_utf8, read_regular_with_stat
+
     try:
-        info = os.stat(path)
-    except OSError as error:
-        return None, f"cannot read: {error.strerror or error}", False
-    if not stat.S_ISREG(info.st_mode):
-        return None, "not a regular file", False
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as error:
-        return None, f"cannot read: {error.strerror or error}", False
-    if len(data) > limit:
-        return data[:65536].decode("utf-8", "replace"), \
-            f"larger than {limit // (1024 * 1024)} MiB: not linted", True
+        data, status = read_regular_with_stat(path, limit)
+    except UnreadableFile as error:
+        if "larger than" not in error.reason:
+            return Read(None, f"not linted: this file {error.reason}")
+        try:
+            head, _ = read_regular_with_stat(path, HEAD_BYTES, head=True)
+        except UnreadableFile as again:
+            return Read(None, f"not linted: this file {again.reason}")
+        return Read(head.decode("utf-8", "replace"),
+                    f"not linted: this file {error.reason}", True)
     if b"\x00" in data:
-        return None, "binary data (NUL bytes): not a YAML file", False
+        return Read(None, "binary data (NUL bytes): not a YAML file")
     try:
-        return data.decode("utf-8-sig"), None, False
-    except UnicodeDecodeError as error:
-        return None, f"not UTF-8 text (byte {error.start})", False
+        text = decode_utf8(data[3:] if data.startswith(b"\xef\xbb\xbf") else data, path)
+    except UnreadableFile as error:
+        where = error.path.rsplit(":", 2)
+        at = f" at line {where[-2]}, column {where[-1]}" if len(where) == 3 else ""
+        return Read(None, f"{error.reason}{at}")
+    return Read(text, None, False, data, status.st_mtime_ns)
 
 
 def parse(path: str, text: str) -> Source:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from linter.yamlfile import YamlProblem, check_structure
+
     source = Source(path, text)
+    try:
+        check_structure(text, MAX_ALIAS_NODES)
+    except YamlProblem as problem:
+        source.problem = problem.message if problem.message.startswith("not valid YAML") \
+            else f"not linted: {problem.message}"
+        source.line, source.column = problem.line or 1, problem.column or 1
+        return source
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         source.documents = list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError as error:
@@ -86,11 +119,12 @@ def parse(path: str, text: str) -> Source:
 
 
 def load(path: str) -> Source:
-    text, problem, too_large = read_text(path)
-    if text is None or problem is not None:
-        source = Source(path, text or "", problem=problem, too_large=too_large)
-        return source
-    return parse(path, text)
+    read = read_text(path)
+    if read.text is None or read.problem is not None:
+        return Source(path, read.text or "", problem=read.problem, too_large=read.too_large)
+    source = parse(path, read.text)
+    source.data, source.mtime_ns = read.data, read.mtime_ns
+    return source
 
 
 # -- walking ---------------------------------------------------------------------

@@ -39,6 +39,7 @@ class Scalar:
     tag: str | None = None
     templated: bool = False   # the value came through ${VAR:-default}
     raw: str | None = None    # the scalar as written (placeholders and all)
+    plain: bool = False       # a plain (unquoted) YAML scalar: YAML 1.1 tools read yes/no
 
     @property
     def known(self) -> bool:

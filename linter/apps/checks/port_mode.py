@@ -19,7 +19,8 @@ def check(rule, endpoint, context):
     else:
         return
     cause = endpoint.causes.get("transport")
-    error = endpoint.mapping.errors.get(error_key, "a failed connection")
+    error = endpoint.mapping.errors.get(error_key, "a failed connection") \
+        .replace("{host}", endpoint.host or "?").replace("{port}", str(port))
     setting, edit = make.fix_edit(endpoint, wanted)
     values = make.fields(rule, endpoint, expects=expects, error=error,
                          where=make.where(endpoint, cause or endpoint.causes.get("port")),
