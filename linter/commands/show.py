@@ -27,31 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, environ) -> int:
-    import json
-    import os
-
-    from linter.postfix.load import load_configuration, pair_for
-    from linter.postfix.params import DEFAULT_VERSION, SUPPORTED_VERSIONS
-    from linter.report.escape import unicode_data
-    from linter.show import render_text, show_document
-
     if args.path.lower().endswith((".yml", ".yaml")):
         return _show_app(args, stdout, stderr)
-    version = args.postfix_version or DEFAULT_VERSION
-    if version not in SUPPORTED_VERSIONS:
-        return usage_error(stderr, f"unsupported Postfix version {version!r}; "
-                                   f"choose one of {', '.join(SUPPORTED_VERSIONS)}")
-    if not os.path.exists(args.path):
-        return usage_error(stderr, f"{args.path}: no such file or directory")
-    paths = pair_for(args.path)
-    if paths.main is None and paths.master is None:
-        return usage_error(stderr, f"{args.path}: no main.cf or master.cf found")
-    document = show_document(load_configuration(paths, version))
-    if args.format == "json":
-        stdout.write(json.dumps(unicode_data(document), indent=2, ensure_ascii=True) + "\n")
-    else:
-        stdout.write(render_text(document))
-    return 0
+    # linter.show streams the document, and exits 2 when a file cannot be read.
+    from linter.show import run as show_configuration
+
+    return show_configuration(args.path, args.format, args.postfix_version, stdout, stderr)
 
 
 def _show_app(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -9,11 +9,14 @@ diagnostic; reading goes on).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
+from linter.postfix.quote import token
 from linter.postfix.syntax import (
     BLANKS,
+    MAX_LINES,
     LogicalText,
     Node,
     NodeKind,
@@ -23,8 +26,13 @@ from linter.postfix.syntax import (
     paused_gc,
     serialize,
     split_lines,
+    unread_line,
 )
 from linter.postfix.template import has_placeholder
+
+# What a parameter name looks like, for quoting it in a message.
+MAX_NAME = 64
+NAME_LIKE = re.compile(rf"[A-Za-z0-9_]{{1,{MAX_NAME}}}")
 
 
 @dataclass(slots=True)
@@ -46,13 +54,20 @@ class MainCf:
     nodes: list[Node]
     parameters: list[Parameter] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _definitions: tuple[int, dict[str, Parameter]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def serialize(self) -> str:
         return serialize(self.nodes)
 
     def definitions(self) -> dict[str, Parameter]:
-        """The parameter that is in force for each name (the last one)."""
-        return {param.name: param for param in self.parameters}
+        """The parameter that is in force for each name (the last one).
+        Built once (rules ask for it again and again); do not modify it."""
+        cached = self._definitions
+        if cached is None or cached[0] != len(self.parameters):
+            cached = self._definitions = (len(self.parameters),
+                                          {param.name: param for param in self.parameters})
+        return cached[1]
 
     @property
     def templated(self) -> bool:
@@ -71,6 +86,7 @@ def parse_main_cf(data: bytes | str, path: str = "main.cf") -> MainCf:
 def _parse_main_cf(data: bytes | str, path: str) -> MainCf:
     text, diagnostics = decode(data, path)
     main = MainCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
+    main.diagnostics.extend(_unread(main.nodes, path))
     seen: dict[str, Parameter] = {}
     for node in main.nodes:
         if node.kind is NodeKind.STRAY:
@@ -93,6 +109,15 @@ def _parse_main_cf(data: bytes | str, path: str) -> MainCf:
     return main
 
 
+def _unread(nodes, path: str) -> list[Diagnostic]:
+    line = unread_line(nodes)
+    if line is None:
+        return []
+    return [Diagnostic(path, line, 1, "error", "parse-error",
+                       f"the file has more than {MAX_LINES:,} lines: smtplint reads only the "
+                       "first ones (Postfix reads them all), so the rest is not checked")]
+
+
 def join_logical(text: str) -> str:
     """Join continuation pieces the way Postfix's values read: trimmed pieces
     separated by one blank."""
@@ -108,20 +133,19 @@ def _parameter(node: Node, path: str, diagnostics: list[Diagnostic]) -> Paramete
     if equals < 0:
         diagnostics.append(Diagnostic(
             path, line, column, "error", "parse-error",
-            f"missing '=' after attribute name: {_excerpt(text)!r} "
+            f"missing '=' after attribute name{_first_word(text)} "
             "(Postfix refuses to read this file)"))
         return None
     name = text[:equals].strip(BLANKS)
     if not name:
         diagnostics.append(Diagnostic(
             path, line, column, "error", "parse-error",
-            f"missing attribute name: {_excerpt(text)!r} "
-            "(Postfix refuses to read this file)"))
+            "missing attribute name before '=' (Postfix refuses to read this file)"))
         return None
     if any(char in BLANKS for char in name):
         diagnostics.append(Diagnostic(
             path, line, column, "error", "parse-error",
-            f"missing '=' after attribute name: {_excerpt(text)!r} "
+            f"missing '=' after attribute name{_first_word(text)}: a name has no blanks "
             "(Postfix refuses to read this file)"))
         return None
     value_offset = equals + 1
@@ -135,6 +159,15 @@ def _parameter(node: Node, path: str, diagnostics: list[Diagnostic]) -> Paramete
                      value_line, value_column, node)
 
 
-def _excerpt(text: str, limit: int = 60) -> str:
-    first = text.split("\n", 1)[0]
-    return first if len(first) <= limit else first[:limit] + "..."
+def _first_word(text: str) -> str:
+    """The would-be parameter name, quoted when it looks like one. Other
+    text is not quoted at all: the file may not be a main.cf (a committed
+    symlink to /etc/passwd), and messages go to CI logs."""
+    word = text.lstrip(BLANKS)[:MAX_NAME + 1]
+    for index, char in enumerate(word):
+        if char in BLANKS or char == "=":
+            word = word[:index]
+            break
+    if NAME_LIKE.fullmatch(word):
+        return f" {token(word)}"
+    return " (the line does not start with a parameter name)"

@@ -13,8 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from linter.diagnostics import Diagnostic
+from linter.postfix.numbers import master_number
+from linter.postfix.quote import token as quote_token
 from linter.postfix.syntax import (
     BLANKS,
+    MAX_LINES,
     LogicalText,
     Node,
     NodeKind,
@@ -25,6 +28,7 @@ from linter.postfix.syntax import (
     paused_gc,
     serialize,
     split_lines,
+    unread_line,
 )
 from linter.postfix.template import has_placeholder
 
@@ -35,6 +39,14 @@ YES_NO_FIELDS = ("private", "unpriv", "chroot")
 # Other commands (pipe argv=..., spawn, ...) use their remaining words, and
 # for the rest we do not claim to know: no finding is better than a false one.
 OPTION_ONLY_DAEMONS = frozenset({"smtpd"})
+# A real entry has a few dozen words, a real master.cf a few dozen
+# entries; each costs memory in the model (about 4 KB an entry).
+MAX_WORDS = 10_000
+MAX_SERVICES = 50_000
+# What a service name (a socket name, or [host]:port) looks like: messages
+# quote only such names, since a line of a file that is no master.cf (a
+# committed symlink to /etc/passwd) must not reach CI logs.
+SERVICE_NAME_LIKE = re.compile(r"[A-Za-z0-9_.:\[\]@%+=-]{1,64}")
 
 
 @dataclass(slots=True)
@@ -64,6 +76,17 @@ class Service:
     @property
     def name(self) -> str:
         return self.fields[0].text
+
+    @property
+    def plausible(self) -> bool:
+        """Looks like an entry (a service-like name and a type field): only
+        then do findings name it."""
+        return len(self.fields) > 1 and SERVICE_NAME_LIKE.fullmatch(self.name) is not None
+
+    @property
+    def label(self) -> str:
+        """``name/type`` for messages, when the entry looks like one."""
+        return self.key if self.plausible else "(a line that is not a master.cf entry)"
 
     @property
     def type(self) -> str:
@@ -120,11 +143,18 @@ def parse_master_cf(data: bytes | str, path: str = "master.cf") -> MasterCf:
 def _parse_master_cf(data: bytes | str, path: str) -> MasterCf:
     text, diagnostics = decode(data, path)
     master = MasterCf(path, group_nodes(split_lines(text)), diagnostics=diagnostics)
+    master.diagnostics.extend(_unread(master.nodes, path))
     for node in master.nodes:
         if node.kind is NodeKind.STRAY:
             master.diagnostics.append(Diagnostic(
                 path, node.first_line, 1, "warning", "parse-error",
                 "logical line must not start with whitespace: ignored by Postfix"))
+        elif node.kind is NodeKind.ENTRY and len(master.services) >= MAX_SERVICES:
+            master.diagnostics.append(Diagnostic(
+                path, node.first_line, 1, "error", "master-entry-invalid",
+                f"master.cf has more than {MAX_SERVICES:,} entries: smtplint reads only "
+                "the first ones, so the rest is not checked"))
+            break
         elif node.kind is NodeKind.ENTRY:
             service = _service(node, path, master.diagnostics)
             if service is not None:
@@ -132,8 +162,23 @@ def _parse_master_cf(data: bytes | str, path: str) -> MasterCf:
     return master
 
 
+def _unread(nodes, path: str) -> list[Diagnostic]:
+    line = unread_line(nodes)
+    if line is None:
+        return []
+    return [Diagnostic(path, line, 1, "error", "parse-error",
+                       f"the file has more than {MAX_LINES:,} lines: smtplint reads only the "
+                       "first ones (Postfix reads them all), so the rest is not checked")]
+
+
 def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service | None:
-    tokens = LogicalText(node.logical_lines).tokens(braces=True)
+    tokens = LogicalText(node.logical_lines).tokens(braces=True, limit=MAX_WORDS)
+    if len(tokens) > MAX_WORDS:
+        extra = tokens.pop()
+        diagnostics.append(Diagnostic(
+            path, extra.line, extra.column, "warning", "master-entry-invalid",
+            f"the entry has more than {MAX_WORDS:,} words: smtplint reads only the first "
+            f"{MAX_WORDS:,}, so the rest is not checked"))
     if not tokens:  # a NUL byte first: Postfix sees an empty entry
         diagnostics.append(Diagnostic(path, node.first_line, 1, "error", "master-entry-invalid",
                                       "entry has no fields: master refuses it"))
@@ -144,40 +189,57 @@ def _service(node: Node, path: str, diagnostics: list[Diagnostic]) -> Service | 
         service.valid = False
         diagnostics.append(Diagnostic(path, token.line, token.column, "error", code, message))
 
+    def warn(token: Token, message: str) -> None:
+        diagnostics.append(Diagnostic(path, token.line, token.column, "warning",
+                                      "master-entry-invalid", message))
+
     if len(tokens) < 8:
-        refuse(tokens[-1], f"entry {service.name!r} has {len(tokens)} fields; master.cf "
-                           f"entries need 8 ({' '.join(FIELD_NAMES)}): master refuses it")
+        # One word is not an entry at all (perhaps not a master.cf): not quoted.
+        what = f"entry {quote_token(service.name)}" if service.plausible else "line"
+        refuse(tokens[-1], f"{what} has {len(tokens)} fields; master.cf entries need 8 "
+                           f"({' '.join(FIELD_NAMES)}): master refuses it")
         return service
-    _check_fields(service, refuse)
+    _check_fields(service, refuse, warn)
     _read_arguments(service, path, diagnostics)
     return service
 
 
-def _check_fields(service: Service, refuse) -> None:
+def _check_fields(service: Service, refuse, warn) -> None:
     if any(has_placeholder(token.text) for token in service.fields):
         service.templated = True
         return  # a template fills these in: their values are unknown
     type_token = service.fields[1]
     if type_token.text not in SERVICE_TYPES:
-        refuse(type_token, f"invalid type field {type_token.text!r} in service "
-                           f"{service.name!r}: expected one of {', '.join(SERVICE_TYPES)}")
+        refuse(type_token, f"invalid type field {quote_token(type_token.text)} in service "
+                           f"{quote_token(service.label)}: expected one of "
+                           f"{', '.join(SERVICE_TYPES)}")
     for name in YES_NO_FIELDS:
         token = service.fields[FIELD_NAMES.index(name)]
         if token.text not in ("y", "n", "-"):
-            refuse(token, f"invalid {name} field {token.text!r} in service "
-                          f"{service.key}: expected y, n or -")
+            refuse(token, f"invalid {name} field {quote_token(token.text)} in service "
+                          f"{service.label}: expected y, n or -")
     private = service.fields[2]
     if service.type == "inet" and private.text in ("y", "-"):
-        refuse(private, f"{service.key}: inet service cannot be private "
-                        f"(private field is {private.text!r}; use n)")
-    wakeup = service.fields[5]
-    if not re.fullmatch(r"-|\d+\??", wakeup.text):
-        refuse(wakeup, f"invalid wakeup field {wakeup.text!r} in service {service.key}: "
-                       "expected a number, a number followed by ?, or -")
-    maxproc = service.fields[6]
-    if not re.fullmatch(r"-|\d+", maxproc.text):
-        refuse(maxproc, f"invalid maxproc field {maxproc.text!r} in service {service.key}: "
-                        "expected a number or -")
+        refuse(private, f"{service.label}: inet service cannot be private "
+                        f"(private field is {quote_token(private.text)}; use n)")
+    for index, name in ((5, "wakeup"), (6, "maxproc")):
+        _check_number(service, service.fields[index], name, refuse, warn)
+
+
+def _check_number(service: Service, field_token: Token, name: str, refuse, warn) -> None:
+    """master_ent.c's get_int_ent: "-", or text that starts with an ASCII
+    digit and that atoi() reads as a non-negative int."""
+    if field_token.text == "-":
+        return
+    number = master_number(field_token.text, question=name == "wakeup")
+    shown = quote_token(field_token.text)
+    if number.value is None:
+        wanted = ("a number, a number followed by ?, or -" if name == "wakeup"
+                  else "a number or -")
+        refuse(field_token, f"invalid {name} field {shown} in service {service.label}: "
+                            f"{number.note}; expected {wanted} (master refuses it)")
+    elif number.note:
+        warn(field_token, f"{name} field {shown} in service {service.label}: {number.note}")
 
 
 def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) -> None:
@@ -189,7 +251,7 @@ def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) 
 
     def broken(token: Token, message: str) -> None:
         diagnostics.append(Diagnostic(path, token.line, token.column, "error",
-                                      "master-option-syntax", f"{service.key}: {message}"))
+                                      "master-option-syntax", f"{service.label}: {message}"))
 
     while index < len(words):
         word = words[index]
@@ -224,7 +286,8 @@ def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) 
             continue
         if not option_only:
             return  # the command's own arguments: pipe argv=..., spawn, ...
-        broken(word, f"stray argument {word.text!r}{_stray_hint(service)}: smtpd refuses "
+        broken(word, f"stray argument {quote_token(word.text)}{_stray_hint(service)}: "
+                     "smtpd refuses "
                      "to start, and postconf -P silently drops it and every later -o")
         visible = False
         index += 1
@@ -251,15 +314,16 @@ def _stray_hint(service: Service) -> str:
 def _split_option(option: str, token: Token) -> tuple[Override | None, str]:
     if option.startswith("{"):
         if not option.endswith("}"):
-            return None, f"unclosed '{{' in -o {option!r}: smtpd refuses to start"
+            return None, f"unclosed '{{' in -o {quote_token(option)}: smtpd refuses to start"
         option = option[1:-1].strip(BLANKS)
     equals = option.find("=")
     if equals < 0:
-        return None, (f"-o {option} has no '=': smtpd refuses to start, and postconf -P "
+        return None, (f"-o {quote_token(option)} has no '=': smtpd refuses to start, and postconf -P "
                       "silently drops it and every later -o (write -o name=value without "
                       "blanks around '=', or -o { name = value })")
     name = option[:equals].strip(BLANKS)
     if not name or any(char in BLANKS for char in name):
-        return None, f"-o {option!r} has no valid parameter name: smtpd refuses to start"
+        return None, (f"-o {quote_token(option)} has no valid parameter name: smtpd "
+                      "refuses to start")
     value = " ".join(piece.strip(BLANKS) for piece in option[equals + 1:].split("\n"))
     return Override(name, value.strip(BLANKS), token.line, token.column), ""

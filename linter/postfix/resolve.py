@@ -8,11 +8,20 @@ service (``postconf -Px`` does not show this; smtpd does it).
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from linter.diagnostics import Diagnostic
-from linter.postfix.expand import Expander, Expansion, compatibility_key
+from linter.postfix.expand import (
+    Expander,
+    Expansion,
+    Session,
+    compatibility_key,
+    references,
+)
+from linter.postfix.lines import LineIndex
 from linter.postfix.main_cf import MainCf, Parameter
 from linter.postfix.master_cf import MasterCf, Override, Service
 from linter.postfix.params import (
@@ -21,7 +30,14 @@ from linter.postfix.params import (
     default_references,
     parameter_data,
 )
-from linter.postfix.ports import ROLE_BY_PORT, Listener, known_tcp_ports, listener
+from linter.postfix.ports import (
+    ROLE_BY_PORT,
+    KnownPorts,
+    Listener,
+    listener,
+    parse_known_tcp_ports,
+)
+from linter.postfix.quote import token
 from linter.postfix.syntax import NodeKind, line_kind, paused_gc
 
 TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
@@ -31,8 +47,6 @@ TLS_LEVELS = ("none", "may", "encrypt", "fingerprint", "verify", "secure")
 # parameter) so the model can follow those rules.
 HOSTNAME = "hostname"
 HOSTNAME_DEFAULTS = ("myhostname", "mydomain")
-# Names whose value follows a per-service myhostname or mydomain.
-HOST_DEPENDENT = frozenset(HOSTNAME_DEFAULTS)
 # What master.cf's "-" means for the fields whose default is fixed.
 FIELD_DEFAULTS = {"private": "y", "unpriv": "y", "wakeup": "0"}
 DEFAULT_DOMAIN = "localdomain"
@@ -75,16 +89,36 @@ class Setting:
 
 class Context:
     """A parameter table (defaults, main.cf, then -o overrides) and its
-    expansion, as one Postfix process sees it."""
+    expansion, as one Postfix process sees it.
+
+    A service's context shares its parent's (main.cf's) settings and
+    expansions wherever they use nothing the service writes itself, so a
+    master.cf of 2,000 services does not hold 2,000 copies of main.cf."""
+
+    __slots__ = (
+        "__weakref__",
+        "_cache",
+        "_data",
+        "_expander_instance",
+        "_extra",
+        "_host",
+        "_host_values",
+        "_local",
+        "_main",
+        "_main_path",
+        "_master_path",
+        "_overrides",
+        "_parent",
+        "_session",
+        "_shared",
+        "_unknown",
+    )
 
     def __init__(self, data: ParameterData, main: dict[str, Parameter], main_path: str,
                  overrides: dict[str, Override] | None = None, master_path: str = "",
                  extra: dict[str, str] | None = None, host_values: dict[str, str] | None = None,
-                 parent: Context | None = None):
+                 parent: Context | None = None, session: Session | None = None):
         self._data = data
-        # The main.cf-level context of the same files: a setting that uses
-        # nothing this context changes is shared from it (a large speed-up
-        # for master.cf files with many services).
         self._parent = parent
         self._main = main
         self._main_path = main_path
@@ -92,13 +126,20 @@ class Context:
         self._master_path = master_path
         self._extra = extra or {}
         self._host_values = host_values or {}
-        # A host-derived default (myhostname, mynetworks...) describes the
-        # machine smtplint runs on, so it is unknown unless written down.
-        self._unknown = {name for name in data.host_derived
-                         if name not in self._host_values and not self._written(name)}
-        self._unknown.difference_update(name for name in HOSTNAME_DEFAULTS
-                                        if self._derivable(name))
-        self._cache: dict[str, Setting] = {}
+        # Written here and not by the parent: what a shared value must not use.
+        self._local = frozenset(self._overrides) | frozenset(self._extra)
+        # A host-derived default (mynetworks...) describes the machine
+        # smtplint runs on, so it is unknown unless written down.
+        unknown = frozenset(name for name in data.host_derived
+                            if name not in self._host_values and not self._written(name)
+                            and name not in HOSTNAME_DEFAULTS)
+        self._unknown = (parent._unknown if parent is not None and parent._unknown == unknown
+                         else unknown)   # shared: 20,000 services, one set
+        self._session = session or (parent._session if parent else Session())
+        self._cache: dict[str, Setting] = {}       # this context's own settings
+        self._shared: dict[str, Setting] = {}      # the parent's, found to apply here
+        self._host: HostDefaults | None = None
+        self._expander_instance: Expander | None = None
 
     def _written(self, name: str) -> bool:
         return name in self._overrides or name in self._main or name in self._extra
@@ -114,51 +155,36 @@ class Context:
             return self._main[name].raw
         if name in self._extra:
             return self._extra[name]
-        if name in HOSTNAME_DEFAULTS and self._derivable(name):
-            return self._hostname_default(name)
+        if name in HOSTNAME_DEFAULTS:
+            derived = self.host_defaults().raw(name)
+            if derived is not None:
+                return derived
         if name in self._host_values:
             return self._host_values[name]
         return self._data.defaults.get(name)
 
-    # -- myhostname and mydomain defaults, as mail_params.c derives them ----
+    def host_defaults(self) -> HostDefaults:
+        """myhostname's and mydomain's defaults, derived once per table."""
+        if self._host is None:
+            parent = self._parent
+            if parent is not None and self._local.isdisjoint(parent.host_defaults().references):
+                self._host = parent._host   # nothing it uses is written here
+            else:
+                self._host = HostDefaults.derive(self)
+        return self._host
 
-    def _derivable(self, name: str) -> bool:
-        """Whether Postfix's default for ``name`` can be computed here."""
-        if name == "myhostname":
-            return HOSTNAME in self._host_values
-        return self._written("myhostname") or self._derivable("myhostname")
-
-    def _hostname_default(self, name: str) -> str:
-        if name == "myhostname":
-            host = self._host_values[HOSTNAME]
-            if "." not in host:  # a short name gets mydomain (or localdomain)
-                host = f"{host}.{self._mydomain_without_myhostname().value}"
-            return host  # Postfix expands the result again: "$" stays special
-        hostname = self.setting("myhostname")
-        _, dot, domain = hostname.value.partition(".") if hostname else ("", "", "")
-        return domain if dot else DEFAULT_DOMAIN
-
-    def _mydomain_without_myhostname(self) -> Expansion:
-        """mydomain as Postfix reads it while setting myhostname: only what
-        the files write is defined yet (built-in defaults come later)."""
-        if not self._written("mydomain"):
-            return Expansion(DEFAULT_DOMAIN)
-
-        def lookup(name: str) -> str | None:
-            return self.raw_value(name) if self._written(name) and name != "myhostname" else None
-        return Expander(lookup, self._data.raw, _UnknownNames(self)).expand(
-            self.raw_value("mydomain") or "")
+    def written_raw(self, name: str) -> str | None:
+        """What main.cf or -o write for ``name`` (no defaults): the table
+        mail_params.c reads before any default exists."""
+        return self.raw_value(name) if self._written(name) else None
 
     def is_unknown(self, name: str) -> bool:
         """A name whose value depends on the host or on a template."""
         if name in self._unknown:
             return True
-        if name not in HOSTNAME_DEFAULTS or self._written(name) or not self._derivable(name):
-            return False
-        if name == "myhostname":
-            return not self._mydomain_without_myhostname().known
-        hostname = self.setting("myhostname")
-        return hostname is not None and not hostname.known
+        if name in HOSTNAME_DEFAULTS and not self._written(name):
+            return not self.host_defaults().known(name)
+        return False
 
     def source(self, name: str) -> Source:
         if name in self._overrides:
@@ -174,37 +200,75 @@ class Context:
 
     def setting(self, name: str) -> Setting | None:
         """The effective setting of ``name``, or None when nothing defines it."""
-        if name not in self._cache:
-            shared = self._shared_setting(name)
-            if shared is not None:
-                self._cache[name] = shared
-                return shared
-            raw = self.raw_value(name)
-            if raw is None:
-                return None
-            self._cache[name] = Setting(name, raw, self.source(name),
-                                        self._expander().expand_name(name))
-        return self._cache[name]
+        found = self._cache.get(name)
+        if found is not None:
+            return found
+        found = self._shared.get(name)
+        if found is not None:
+            return found
+        self.host_defaults()   # derived here once, not deep inside an expansion
+        shared = self._shared_setting(name)
+        if shared is not None:
+            # Remembered by reference (rules ask each service for the same
+            # few names); show walks main.cf's names without asking.
+            self._shared[name] = shared
+            return shared
+        raw = self.raw_value(name)
+        if raw is None:
+            return None
+        found = Setting(name, raw, self.source(name), self._expander().expand_name(name))
+        self._cache[name] = found
+        return found
+
+    @property
+    def local_names(self) -> frozenset[str]:
+        """What this context writes and its parent does not (-o, service_name)."""
+        return self._local
+
+    def shared_setting(self, name: str) -> Setting | None:
+        """The parent's setting of ``name`` when this context shares it."""
+        if self._parent is None or name in self._cache:
+            return None
+        return self._shared_setting(name)
+
+    def shares(self, name: str) -> bool:
+        """Whether this context's setting of ``name`` is its parent's."""
+        return self._parent is not None and name not in self._cache
 
     def _shared_setting(self, name: str) -> Setting | None:
-        """The parent's setting when nothing it depends on differs here."""
+        """The parent's setting when nothing it depends on is written here."""
         parent = self._parent
-        if parent is None or self._written_here(name):
+        if parent is None or name in self._local:
             return None
         setting = parent.setting(name)
-        if setting is None:
-            return None
-        used = setting.expansion.references
-        if any(self._written_here(used_name) for used_name in used):
-            return None
-        if (used | {name}) & HOST_DEPENDENT and any(self._written_here(n)
-                                                    for n in HOSTNAME_DEFAULTS):
-            return None
+        if setting is None or not self._local:
+            return setting
+        if setting.expansion.errors or any(used in self._local
+                                           for used in setting.expansion.references):
+            return None   # an error's names are not all recorded: judge it here
         return setting
 
-    def _written_here(self, name: str) -> bool:
-        """Written by this context but not by its parent: -o or service_name."""
-        return name in self._overrides or name in self._extra
+    def prepare(self, names) -> None:
+        """Expand ``names`` and what they refer to, referenced names first,
+        so that no expansion has to recurse deeply (an iterative walk)."""
+        done: set[str] = set()
+        for root in names:
+            if root in done:
+                continue
+            stack = [(root, False)]
+            while stack:
+                name, expanded = stack.pop()
+                if expanded:
+                    self.setting(name)
+                    continue
+                if name in done:
+                    continue
+                done.add(name)
+                stack.append((name, True))
+                raw = self.raw_value(name)
+                if raw and "$" in raw and name not in self._data.raw:
+                    stack.extend((used, False) for used in references(raw)
+                                 if used not in done)
 
     def value(self, name: str) -> str:
         setting = self.setting(name)
@@ -214,23 +278,110 @@ class Context:
         return self._expander().expand(text)
 
     def _expander(self) -> Expander:
-        """A fresh expander over this table. Not stored: holding it would
-        make a reference cycle, and a Configuration would then be freed
-        only by the cyclic collector."""
-        return Expander(self.raw_value, self._data.raw, _UnknownNames(self))
+        """This table's expander, kept with its memo. It reaches back to
+        this context only through a weak reference: no reference cycle, so
+        a configuration is freed as soon as it is dropped."""
+        if self._expander_instance is None:
+            parent = self._parent._expander() if self._parent is not None else None
+            context = weakref.ref(self)
+            self._expander_instance = Expander(
+                lambda name: context().raw_value(name), self._data.raw,
+                _UnknownNames(self._unknown, context), parent=parent,
+                local_names=self._local, session=self._session,
+                depends=lambda name: context()._depends(name), depends_names=HOSTNAME_DEFAULTS)
+        return self._expander_instance
+
+    def _depends(self, name: str) -> set[str]:
+        if name in HOSTNAME_DEFAULTS and not self._written(name):
+            return self.host_defaults().references
+        return set()
+
+
+class HostDefaults:
+    """myhostname and mydomain defaults as mail_params.c derives them.
+
+    check_myhostname(): the machine's name, or when it has no dot, the name
+    plus "." plus mydomain *as main.cf (or -o) writes it*, expanded with
+    only written values defined (the defaults do not exist yet), else
+    localdomain. check_mydomainname(): what follows the first dot of
+    myhostname (written and expanded that way, or the default just made),
+    else localdomain. So ``myhostname = mail.$mydomain`` gives myhostname
+    ``mail.`` and an empty mydomain, as postconf shows: the two defaults
+    depend on each other only through written values, and never loop."""
+
+    def __init__(self, myhostname: str | None, mydomain: str | None,
+                 unknown: frozenset[str], references: set[str]):
+        self._raw = {"myhostname": myhostname, "mydomain": mydomain}
+        self._unknown = unknown
+        self.references = references
+
+    def raw(self, name: str) -> str | None:
+        return self._raw.get(name)
+
+    def known(self, name: str) -> bool:
+        return name not in self._unknown
+
+    @classmethod
+    def derive(cls, context: Context) -> HostDefaults:
+        table = Expander(context.written_raw, context._data.raw, session=context._session)
+        references = {"myhostname", "mydomain"}
+        unknown: set[str] = set()
+        written_host = context.written_raw("myhostname")
+        hostname = (context._host_values.get(HOSTNAME)
+                    or context._host_values.get("myhostname"))
+        if written_host is None:
+            default_host = None
+            if hostname is not None:
+                default_host = hostname
+                if "." not in hostname:
+                    domain = DEFAULT_DOMAIN
+                    if context.written_raw("mydomain") is not None:
+                        domain_expansion = table.expand_name("mydomain")
+                        domain = domain_expansion.value
+                        references |= domain_expansion.references
+                        if not domain_expansion.known:
+                            unknown.add("myhostname")
+                    default_host = f"{hostname}.{domain}"
+            else:
+                unknown.add("myhostname")
+            evaluated = table.expand(default_host) if default_host is not None else None
+            host_value = evaluated.value if evaluated is not None else None
+            if evaluated is not None:
+                references |= evaluated.references
+                if not evaluated.known:
+                    unknown.add("myhostname")
+        else:
+            default_host = None
+            host_expansion = table.expand_name("myhostname")
+            references |= host_expansion.references
+            host_value = host_expansion.value
+            if not host_expansion.known:
+                unknown.add("mydomain")
+        if host_value is None or "myhostname" in unknown:
+            unknown.add("mydomain")
+            mydomain = None
+        else:
+            _, dot, after = host_value.partition(".")
+            mydomain = after if dot else DEFAULT_DOMAIN
+        return cls(default_host, mydomain, frozenset(unknown), references)
 
 
 class _UnknownNames:
-    """The expander's view of which names are unknown in one context."""
+    """The expander's view of which names are unknown in one context: the
+    host-derived defaults nothing writes, and myhostname/mydomain when
+    they cannot be derived."""
 
-    def __init__(self, context: Context):
+    def __init__(self, fixed: set[str], context: weakref.ref[Context]):
+        self._fixed = fixed
         self._context = context
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._context.is_unknown(name)
+        if name in self._fixed:
+            return True
+        return name in HOSTNAME_DEFAULTS and self._context().is_unknown(name)
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceView:
     """A master.cf service with the settings its daemon really runs with."""
 
@@ -238,6 +389,7 @@ class ServiceView:
     context: Context
     listener: Listener | None
     role: str | None   # mx, submission, submissions, other; None if not smtpd
+    _tls: str | None = field(default="?", init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -254,10 +406,12 @@ class ServiceView:
     def value(self, name: str) -> str:
         return self.context.value(name)
 
-    @cached_property
+    @property
     def tls(self) -> str | None:
         """wrapper, required, optional or none; None when not knowable."""
-        return tls_mode(self.context)
+        if self._tls == "?":
+            self._tls = tls_mode(self.context)
+        return self._tls
 
     @property
     def tls_required(self) -> bool:
@@ -301,16 +455,38 @@ class Configuration:
     context: Context
     services: list[ServiceView] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Values a daemon refuses or warns about (compatibility_level,
+    # known_tcp_ports): also in diagnostics; the invalid-parameter-value
+    # rule reports them.
+    value_problems: list[Diagnostic] = field(default_factory=list)
 
     @property
     def version(self) -> str:
         return self.data.version
 
     def smtpd_services(self) -> list[ServiceView]:
-        return [view for view in self.services if view.role is not None]
+        """The services smtpd runs (computed once: rules ask per service)."""
+        if self._smtpd is None or self._smtpd[0] != len(self.services):
+            self._smtpd = (len(self.services),
+                           [view for view in self.services if view.role is not None])
+        return self._smtpd[1]
 
     def by_role(self, role: str) -> list[ServiceView]:
-        return [view for view in self.services if view.role == role]
+        return [view for view in self.smtpd_services() if view.role == role]
+
+    # For each valid entry, the last earlier valid entry of its listener.
+    earlier_entries: dict[int, ServiceView] = field(default_factory=dict)
+    _smtpd: tuple[int, list[ServiceView]] | None = field(default=None, init=False, repr=False,
+                                                        compare=False)
+
+    def earlier_duplicate(self, view: ServiceView) -> ServiceView | None:
+        """The last valid entry before ``view`` that defines its listener."""
+        return self.earlier_entries.get(id(view))
+
+    @cached_property
+    def line_index(self) -> LineIndex:
+        """Lines to nodes and services, for locating diagnostics."""
+        return LineIndex(self)
 
 
 def resolve(main: MainCf | None, master: MasterCf | None, version: str = DEFAULT_VERSION,
@@ -325,11 +501,14 @@ def _resolve(main: MainCf | None, master: MasterCf | None, version: str,
     main_defs = main.definitions() if main else {}
     main_path = main.path if main else "main.cf"
     master_path = master.path if master else "master.cf"
-    context = Context(data, main_defs, main_path, host_values=host_values)
+    session = Session()
+    context = Context(data, main_defs, main_path, host_values=host_values, session=session)
+    context.prepare(main_defs)
     config = Configuration(main, master, data, context)
     config.diagnostics.extend(main.diagnostics if main else [])
     config.diagnostics.extend(master.diagnostics if master else [])
-    known = known_tcp_ports(context.value("known_tcp_ports"))
+    known = parse_known_tcp_ports(context.value("known_tcp_ports"))
+    config.value_problems.extend(_known_ports_problems(context, main_defs, known))
     services = master.services if master else []
     postscreen_on_25 = any(_is_postscreen_mx(service, known) for service in services)
     for service in services:
@@ -339,10 +518,61 @@ def _resolve(main: MainCf | None, master: MasterCf | None, version: str,
         where = listener(service.name, known) if service.type == "inet" else None
         config.services.append(ServiceView(
             service, service_context, where, _role(service, where, postscreen_on_25)))
+        if where is not None and not service.templated and len(service.fields) >= 8:
+            config.diagnostics.extend(_listener_problems(service, where, master_path))
     config.diagnostics.extend(_duplicate_services(config.services, master_path,
-                                                  _template_lines(master)))
+                                                  _template_lines(master),
+                                                  config.earlier_entries))
     config.diagnostics.extend(_expansion_problems(config))
+    config.value_problems.extend(_compatibility_problems(config, main_defs))
+    config.diagnostics.extend(config.value_problems)
     return config
+
+
+def _listener_problems(service: Service, where: Listener, path: str) -> list[Diagnostic]:
+    """What master does with an inet name it cannot use as written."""
+    first = service.fields[0]
+    return [Diagnostic(path, first.line, first.column, problem.severity,
+                       "master-entry-invalid", f"{service.label}: {problem.message}")
+            for problem in where.problems]
+
+
+def _known_ports_problems(context: Context, main_defs: dict[str, Parameter],
+                          known: KnownPorts) -> list[Diagnostic]:
+    param = main_defs.get("known_tcp_ports")
+    if param is None or not known.warnings:
+        return []
+    return [Diagnostic(context.source("known_tcp_ports").path, param.value_line,
+                       param.value_column, "warning", "invalid-parameter-value",
+                       f"known_tcp_ports: {warning}: Postfix warns and ignores it")
+            for warning in known.warnings]
+
+
+def _compatibility_problems(config: Configuration,
+                            main_defs: dict[str, Parameter]) -> list[Diagnostic]:
+    """compat_level_from_string(): every daemon stops on a malformed level."""
+    found = []
+    param = main_defs.get("compatibility_level")
+    places = []
+    if param is not None:
+        places.append((config.context, config.main.path, param.value_line,
+                       param.value_column, "compatibility_level"))
+    for view in config.services:
+        override = view.service.override_map().get("compatibility_level")
+        if override is not None:
+            places.append((view.context, config.master.path, override.line, override.column,
+                           f"{view.service.key}: -o compatibility_level"))
+    for context, path, line, column, what in places:
+        setting = context.setting("compatibility_level")
+        if setting is None or not setting.known:
+            continue
+        if compatibility_key(setting.value) is None:
+            found.append(Diagnostic(
+                path, line, column, "error", "invalid-parameter-value",
+                f"{what} = {token(setting.value)}: malformed compatibility level syntax "
+                "(major[.minor[.patch]] in ASCII digits, minor and patch at most 1023): "
+                "every Postfix daemon stops"))
+    return found
 
 
 def _role(service: Service, where: Listener | None, postscreen_on_25: bool) -> str | None:
@@ -355,20 +585,23 @@ def _role(service: Service, where: Listener | None, postscreen_on_25: bool) -> s
     return ROLE_BY_PORT.get(where.port, "other")
 
 
-def _is_postscreen_mx(service: Service, known: dict[str, int]) -> bool:
+def _is_postscreen_mx(service: Service, known: KnownPorts) -> bool:
     return (service.type == "inet" and service.command == "postscreen"
             and listener(service.name, known).port == 25)
 
 
 def _duplicate_services(views: list[ServiceView], path: str,
-                        template_lines: list[int] = ()) -> list[Diagnostic]:
+                        template_lines: list[int] = (),
+                        earlier_entries: dict[int, ServiceView] | None = None,
+                        ) -> list[Diagnostic]:
     """Two entries for one listener, as master 3.7 treats them (checked
     with a running master): the same name and type twice, master keeps
     only the last entry (a warning); two names for one inet socket
     (``submission`` and ``587``), master binds both (SO_REUSEPORT) and
     each connection reaches either at random (an error). Two entries with
     a template statement between them may be the two branches of an
-    if/else: that is unknown, not a duplicate."""
+    if/else: that is unknown, not a duplicate. ``earlier_entries`` gets,
+    for each valid entry, the last earlier one of its listener."""
     diagnostics = []
     seen: dict[tuple, ServiceView] = {}
     for view in views:
@@ -379,6 +612,8 @@ def _duplicate_services(views: list[ServiceView], path: str,
         else:
             key = (view.service.type, view.service.name)
         earlier = seen.get(key)
+        if earlier is not None and earlier_entries is not None:
+            earlier_entries[id(view)] = earlier
         if earlier is not None and not _template_between(template_lines, earlier, view):
             where = (f"port {view.listener.port}" if key[0] == "inet" and len(key) == 3
                      else view.service.key)
@@ -386,11 +621,11 @@ def _duplicate_services(views: list[ServiceView], path: str,
             earlier_at = f"{_basename(path)}:{earlier.service.line}"
             if earlier.service.key == view.service.key:
                 severity, message = "warning", (
-                    f"{view.service.key} is defined twice: master uses only this later "
+                    f"{view.service.label} is defined twice: master uses only this later "
                     f"entry and ignores the one at {earlier_at}")
             else:
                 severity, message = "error", (
-                    f"{view.service.key} and {earlier.service.key} ({earlier_at}) both "
+                    f"{view.service.label} and {earlier.service.label} ({earlier_at}) both "
                     f"listen on {where}: master starts both, and each connection reaches "
                     "either one at random")
             diagnostics.append(Diagnostic(path, first.line, first.column, severity,
@@ -400,14 +635,17 @@ def _duplicate_services(views: list[ServiceView], path: str,
 
 
 def _template_lines(master: MasterCf | None) -> list[int]:
+    """Line numbers of template statements, ascending."""
     if master is None:
         return []
-    return [line.number for node in master.nodes for line in node.lines
-            if line_kind(line.text) is NodeKind.TEMPLATE]
+    return [line.number for node in master.nodes if node.kind is not NodeKind.UNREAD
+            for line in node.lines if line_kind(line.text) is NodeKind.TEMPLATE]
 
 
 def _template_between(lines: list[int], earlier: ServiceView, later: ServiceView) -> bool:
-    return any(earlier.service.line < number < later.service.line for number in lines)
+    """A template line strictly between two entries (binary search)."""
+    index = bisect_right(lines, earlier.service.line)
+    return index < len(lines) and lines[index] < later.service.line
 
 
 def _expansion_problems(config: Configuration) -> list[Diagnostic]:

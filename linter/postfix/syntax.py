@@ -11,15 +11,22 @@ stages can edit the tree in place to apply fixes.
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import islice
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.template import is_control_line
 
+_WORD = re.compile(r"[^ \t\r\n\f\v]+")   # a run of non-BLANKS
+# A main.cf has hundreds of lines; beyond this many, the rest of a file is
+# kept (byte for byte) but not read: each line costs about 1 KB in the
+# model, and 16 MB of four-byte lines would otherwise take gigabytes.
+MAX_LINES = 250_000
 # Bytes that are not UTF-8 survive a round trip as lone surrogates.
 ENCODING_ERRORS = "surrogateescape"
 BLANKS = " \t\r\n\f\v"
@@ -45,9 +52,10 @@ class NodeKind(Enum):
     TEMPLATE = "template"  # a template statement ({% if %}): not Postfix text
     ENTRY = "entry"        # a logical line: a parameter or a master.cf entry
     STRAY = "stray"        # a logical line that starts with whitespace
+    UNREAD = "unread"      # the rest of a file beyond MAX_LINES, kept as it is
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A run of physical lines that belong together.
 
@@ -150,12 +158,18 @@ def _position(prefix: str) -> tuple[int, int]:
     return line, column
 
 
-def split_lines(text: str) -> list[Line]:
-    """Split on LF only (as Postfix does), keeping each line's ending."""
+def split_lines(text: str, limit: int | None = None) -> list[Line]:
+    """Split on LF only (as Postfix does), keeping each line's ending.
+    Beyond ``limit`` lines (MAX_LINES) the rest is one last Line, unsplit:
+    group_nodes makes it an UNREAD node, so the bytes survive unread."""
+    limit = MAX_LINES if limit is None else limit
     lines = []
     start = 0
     number = 1
     while start < len(text):
+        if number > limit:
+            lines.append(Line(number, text[start:], ""))
+            break
         end = text.find("\n", start)
         if end < 0:
             lines.append(Line(number, text[start:], ""))
@@ -166,12 +180,14 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def group_nodes(lines: list[Line]) -> list[Node]:
+def group_nodes(lines: list[Line], limit: int | None = None) -> list[Node]:
     """Group physical lines into top-level nodes following readlline."""
+    limit = MAX_LINES if limit is None else limit
     nodes: list[Node] = []
     current: Node | None = None   # the entry that continuation lines extend
     pending: list[Line] = []      # comments/blanks that may sit inside it
-    for line in lines:
+    unread = lines[limit:]
+    for line in lines[:limit] if unread else lines:
         kind = line_kind(line.text)
         if kind in (NodeKind.BLANK, NodeKind.COMMENT, NodeKind.TEMPLATE):
             pending.append(line)
@@ -186,7 +202,16 @@ def group_nodes(lines: list[Line]) -> list[Node]:
         current = Node(kind, [line])
         nodes.append(current)
     nodes.extend(_trivia(pending))
+    if unread:
+        nodes.append(Node(NodeKind.UNREAD, unread))
     return nodes
+
+
+def unread_line(nodes: list[Node]) -> int | None:
+    """The first line smtplint did not read (a file of more than MAX_LINES)."""
+    if nodes and nodes[-1].kind is NodeKind.UNREAD:
+        return nodes[-1].first_line
+    return None
 
 
 def _trivia(lines: list[Line]) -> list[Node]:
@@ -196,7 +221,7 @@ def _trivia(lines: list[Line]) -> list[Node]:
 def has_template_lines(nodes: list[Node]) -> bool:
     """A template statement line anywhere, inside an entry or between them."""
     return any(line_kind(line.text) is NodeKind.TEMPLATE
-               for node in nodes for line in node.lines)
+               for node in nodes if node.kind is not NodeKind.UNREAD for line in node.lines)
 
 
 def serialize(nodes: list[Node]) -> str:
@@ -230,13 +255,20 @@ class LogicalText:
         index = bisect_right(self._starts, offset) - 1
         return self.lines[index].number, offset - self._starts[index] + 1
 
-    def tokens(self, braces: bool = True) -> list[Token]:
+    def tokens(self, braces: bool = True, limit: int | None = None) -> list[Token]:
         """Split on blanks; with ``braces``, ``{...}`` groups stay one word
-        (as Postfix's mystrtokq does), blanks inside kept."""
-        tokens = []
+        (as Postfix's mystrtokq does), blanks inside kept. At most ``limit``
+        words (one more, to tell that there were more)."""
         text = self.text
+        if not braces or "{" not in text:
+            position = self.position
+            words = _WORD.finditer(text)
+            if limit is not None:
+                words = islice(words, limit + 1)
+            return [Token(match.group(), *position(match.start())) for match in words]
+        tokens = []
         index, end = 0, len(text)
-        while index < end:
+        while index < end and (limit is None or len(tokens) <= limit):
             if text[index] in BLANKS:
                 index += 1
                 continue

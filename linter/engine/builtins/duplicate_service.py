@@ -36,7 +36,7 @@ def check(rule, scope) -> Iterator[Finding]:
         view = service_at(config, diagnostic)
         if view is None:
             continue
-        earlier = _earlier(config, view)
+        earlier = config.earlier_duplicate(view)  # was _earlier(): a scan per entry
         if earlier is None or any(earlier.service.line < line < view.service.line
                                   for line in template_lines):
             continue

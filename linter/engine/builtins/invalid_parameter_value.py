@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter.engine.builtins.diagnostics import findings_for
 from linter.engine.builtins.parameter_names import at
 from linter.engine.findings import Edit, Finding, Fix
 from linter.postfix.resolve import Setting
@@ -54,6 +55,7 @@ def check(rule, scope) -> Iterator[Finding]:
                                override.column,
                                f"{view.label}: -o {override.name}={override.raw}",
                                problem, setting, view.service.key)
+    yield from findings_for(rule, scope, config.value_problems)  # compatibility_level...
 
 
 def _problem(setting: Setting, booleans: frozenset[str], levels: dict[str, list[str]],

@@ -24,7 +24,7 @@ def _bound(text: str) -> int | None:
     if text in _BOUNDS:
         return _BOUNDS[text]
     try:
-        return int(text, 16)
+        return int(text, 16) if text.isascii() else None  # int() reads "٣" as 3
     except ValueError:
         return None
 

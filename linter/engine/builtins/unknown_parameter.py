@@ -10,9 +10,10 @@ obsolete-parameter rule's business.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
+from functools import lru_cache
 
+from linter.engine.builtins.close_names import CloseNames
 from linter.engine.builtins.obsolete_parameter import obsolete_table
 from linter.engine.builtins.parameter_names import (
     at,
@@ -22,7 +23,12 @@ from linter.engine.builtins.parameter_names import (
     referenced_names,
 )
 from linter.engine.findings import Edit, Finding, Fix
-from linter.postfix.params import DEFAULT_VERSION, DELIVERY_SUFFIXES, version_key
+from linter.postfix.params import (
+    DEFAULT_VERSION,
+    DELIVERY_SUFFIXES,
+    parameter_data,
+    version_key,
+)
 from linter.postfix.template import has_placeholder
 
 TYPO_CUTOFF = 0.85
@@ -46,7 +52,7 @@ def check(rule, scope) -> Iterator[Finding]:
             return False, None
         if typos_only and name.endswith(DELIVERY_SUFFIXES):
             return False, None  # a <transport>_... name for a service we cannot see
-        match = difflib.get_close_matches(name, known, n=1, cutoff=TYPO_CUTOFF)
+        match = close_names(config.data).close_matches(name, n=1, cutoff=TYPO_CUTOFF)
         suggestion = match[0] if match else None
         return (suggestion is not None or not typos_only), suggestion
 
@@ -60,6 +66,18 @@ def check(rule, scope) -> Iterator[Finding]:
             fires, suggestion = problem(override.name)
             if fires:
                 yield _master_finding(rule, scope, view, override, suggestion)
+
+
+def close_names(data) -> CloseNames:
+    """The did-you-mean index of a version's parameters (built once)."""
+    if data is parameter_data(data.version):
+        return _close_names(data.version)
+    return CloseNames(data.defaults)
+
+
+@lru_cache(maxsize=4)
+def _close_names(version: str) -> CloseNames:
+    return CloseNames(parameter_data(version).defaults)
 
 
 def _advice(name: str, suggestion: str | None) -> str:
