@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from linter.postfix.resolve import Setting
@@ -142,6 +143,12 @@ def split(value: str) -> list[str]:
 
 def steps(value: str) -> list[Step]:
     """The restrictions of a list, each with its argument, if it takes one."""
+    return list(_steps(value))
+
+
+@lru_cache(maxsize=4096)
+def _steps(value: str) -> tuple[Step, ...]:
+    """Many services share one list (inherited from main.cf): split it once."""
     words = split(value)
     found: list[Step] = []
     index = 0
@@ -153,7 +160,7 @@ def steps(value: str) -> list[Step]:
         else:
             found.append(Step(name))
             index += 1
-    return found
+    return tuple(found)
 
 
 def _takes_argument(name: str) -> bool:

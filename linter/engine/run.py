@@ -10,6 +10,7 @@ import dataclasses
 import importlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from linter.engine.conditions import Subject, evaluate, referenced_parameters
 from linter.engine.findings import Edit, Finding, Fix, Related
@@ -210,6 +211,7 @@ def report(rule: Rule, scope: Scope, problems: Iterable[Problem]) -> Iterator[Fi
         yield cause_finding(rule, scope, members)
 
 
+@lru_cache(maxsize=256)
 def _message_fields(template: str) -> frozenset[str]:
     """The {fields} a message template reads: what differs in others goes
     into each service's detail, not into a second finding."""

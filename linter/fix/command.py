@@ -35,14 +35,15 @@ class FixOutcome:
 def run_fix(pairs: Sequence[ConfigPaths], contents: dict[str, bytes],
             lint: Callable, policy: FixPolicy, version: str, write: bool,
             stderr: TextIO) -> FixOutcome:
-    """Fix in memory; write the changed files when ``write``. Files given
-    on standard input (``contents``) are never written."""
+    """Fix in memory; write the changed files when ``write``, else make the
+    diff (``--diff``). Files given on standard input (``contents``) are
+    never written."""
     texts, read = read_texts(pairs)
     for path, data in contents.items():
         texts[path] = data.decode("utf-8", ENCODING_ERRORS)
     result = fix_pairs(pairs, texts, lint, policy.allows, version)
     changed = result.changed()
-    outcome = FixOutcome(result, diff=unified_diff(result.original, changed))
+    outcome = FixOutcome(result, diff="" if write else unified_diff(result.original, changed))
     for message in result.messages + result.skipped:
         stderr.write(f"smtplint: {message}\n")
     if write:
