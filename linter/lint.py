@@ -104,16 +104,20 @@ def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
              version: str = DEFAULT_VERSION,
              contents: Mapping[str, bytes] | None = None,
-             unreadable: Sequence[FileProblem] = ()) -> LintResult:
+             unreadable: Sequence[FileProblem] = (),
+             linted: Mapping[tuple, tuple] | None = None) -> LintResult:
     """Lint every pair; one that crashes does not stop the others.
-    ``unreadable``: what discovery could not lint (Discovery.problems)."""
+    ``unreadable``: what discovery could not lint (Discovery.problems).
+    ``linted``: (findings, notes) already known for pairs by (main, master)
+    path, as --fix leaves them."""
     result = LintResult()
     findings: set[Finding] = set(problem_findings(unreadable, rules))
     problems = list(unreadable)
     for paths in configurations:
         try:
-            found, pair_notes = lint_pair_with_notes(paths, rules, version, contents,
-                                                     problems)
+            known = (linted or {}).get((paths.main, paths.master))
+            found, pair_notes = known or lint_pair_with_notes(paths, rules, version, contents,
+                                                              problems)
             findings.update(found)
             result.notifications.extend(pair_notes)
         except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on

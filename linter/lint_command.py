@@ -323,7 +323,8 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         return EXIT_USAGE if fixing[1].errors else \
             (EXIT_FAILED if fixing[1].diff or yaml_diff else EXIT_OK)
     result = lint_all(targets.configurations, rules, options.version, targets.contents,
-                      unreadable=targets.problems)
+                      unreadable=targets.problems,
+                      linted=fixing[2] if fixing is not None and args.fix else None)
     notifications += _internal_errors(result.internal_errors, options, stderr)
     yaml_files = _lint_apps(targets, rules, settings, args, options, result, notifications)
     if targets.nothing_found and not _linted_yaml(targets.yaml_files, yaml_files):
@@ -349,7 +350,7 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     if fixing is not None:
         from linter.fix.command import summary
 
-        policy, outcome = fixing
+        policy, outcome, _ = fixing
         notifications.append(Notification(summary(outcome, findings, policy), level="note"))
         notifications += [Notification(error) for error in outcome.errors]
     return _report(findings, all_rules, targets.files + yaml_files, notifications, options,
@@ -363,18 +364,46 @@ def _fix_postfix(args, rules, targets: Targets, options: Options, stderr: TextIO
         return None
     if args.fix and targets.contents:
         raise UsageError("--fix cannot write standard input back; use --diff")
+    from linter.engine.run import notes
     from linter.engine.select import drop_skipped
     from linter.fix.command import run_fix
     from linter.fix.compose import FixPolicy
     from linter.lint import lint_configuration
 
+    latest: dict[tuple, tuple] = {}     # each pair's last lint: texts, findings, notes
+    baseline = _baseline_filter(options.root)
+
     def reported(config):
-        found = drop_skipped(lint_configuration(config, rules), options.skip_list)
-        return _without_baseline(found, options.root)
+        found = lint_configuration(config, rules)
+        latest[_pair_key(config)] = (_pair_texts(config), found, notes(config, rules))
+        return baseline(drop_skipped(found, options.skip_list))
 
     policy = FixPolicy(unsafe=args.unsafe_fixes, only=frozenset(options.fix_only))
-    return policy, run_fix(targets.configurations, targets.contents, reported, policy,
-                           options.version, write=args.fix, stderr=stderr)
+    outcome = run_fix(targets.configurations, targets.contents, reported, policy,
+                      options.version, write=args.fix, stderr=stderr)
+    return policy, outcome, _still_true(latest, outcome)
+
+
+def _pair_key(config) -> tuple:
+    return (config.main.path if config.main else None,
+            config.master.path if config.master else None)
+
+
+def _pair_texts(config) -> tuple:
+    return tuple(parsed.serialize() if parsed is not None else None
+                 for parsed in (config.main, config.master))
+
+
+def _still_true(latest: dict, outcome) -> dict:
+    """The fix loop's last lint of each pair whose files now hold exactly
+    what it linted: the report need not lint them again."""
+    result = outcome.result
+    on_disk = dict(result.original)
+    on_disk.update({path: text for path, text in result.changed().items()
+                    if path not in outcome.unwritten})
+    return {key: (found, pair_notes) for key, (texts, found, pair_notes) in latest.items()
+            if all(path is None or on_disk.get(path) == text
+                   for path, text in zip(key, texts))}
 
 
 def _internal_errors(problems, options: Options, stderr: TextIO) -> list:
@@ -396,17 +425,23 @@ def _internal_errors(problems, options: Options, stderr: TextIO) -> list:
 
 
 def _without_baseline(findings: list, root: str) -> list:
-    """Drop what .smtplint-ignore lists; the module (and the atomic writer
-    it brings) is imported only when there is such a file."""
+    """Drop what .smtplint-ignore lists."""
+    return _baseline_filter(root)(findings)
+
+
+def _baseline_filter(root: str):
+    """A function dropping what .smtplint-ignore lists, the file read once;
+    the module (and the atomic writer it brings) is imported only when
+    there is such a file."""
     if not os.path.lexists(os.path.join(root, BASELINE_FILE)):
-        return findings
+        return lambda findings: findings
     from linter.engine import baseline
 
     try:
         ignored = baseline.load(root)
     except baseline.BaselineError as error:
         raise UsageError(str(error)) from None
-    return baseline.apply(findings, ignored, root)
+    return lambda findings: baseline.apply(findings, ignored, root)
 
 
 def _lint_apps(targets: Targets, rules, settings, args, options: Options, result,

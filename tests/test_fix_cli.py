@@ -192,7 +192,7 @@ def test_a_file_changed_on_disk_after_it_was_read_is_not_overwritten(tmp_path):
     texts, read = read_texts([ConfigPaths(str(path), None)])
     path.write_text("a = 2\n")          # someone else's edit
     errors = write_fixed({str(path): "a = 3\n"}, read)
-    assert len(errors) == 1 and "not written" in errors[0]
+    assert len(errors) == 1 and "not written" in errors[str(path)]
     assert path.read_text() == "a = 2\n"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from linter.engine.findings import Edit, Finding
 from linter.fix.compose import Plan, plan
@@ -91,6 +92,7 @@ def fix_pairs(pairs: Sequence[ConfigPaths], texts: dict[str, str], lint: Lint,
         if not changed:
             break
     result.fixed = current
+    _parse.cache_clear()
     for state in states:
         result.fixes.extend(state.fixes)
         result.refused |= state.excluded
@@ -117,16 +119,18 @@ class _PairState:
     renamed: dict = field(default_factory=dict)
     fixes: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    # The last texts linted (as applied) and their findings: the next pass
-    # starts from them without linting again.
-    linted: tuple = ((), ())
+    # The last texts linted (as applied), their configuration and findings:
+    # the next pass starts from them without parsing or linting again.
+    linted: tuple = ((), None, ())
 
     def _texts_key(self, texts: dict[str, str]) -> tuple:
         return tuple(texts.get(path) for path in (self.pair.main, self.pair.master) if path)
 
     def step(self, texts: dict[str, str], lint: Lint, allows: Allows,
              conflicts: list[str]) -> dict[str, str]:
-        config = _configuration(self.pair, texts, self.version)
+        key = self._texts_key(texts)
+        again = self.linted[0] == key
+        config = self.linted[1] if again else _configuration(self.pair, texts, self.version)
         if config is None:
             return {}
         if _refused(config):
@@ -134,8 +138,7 @@ class _PairState:
                 self.skipped.extend(f"{path}: not fixed: the configuration has a parse error"
                                     for path in (self.pair.main, self.pair.master) if path)
             return {}
-        key = self._texts_key(texts)
-        findings = self.linted[1] if self.linted[0] == key else lint(config)
+        findings = self.linted[2] if again else lint(config)
         if self.initial_errors is None:
             self.initial_errors = {identity(f) for f in findings if f.severity == "error"}
             self.initial_diagnostics = _unwanted(config)
@@ -164,7 +167,7 @@ class _PairState:
         trial_texts = {**texts, **new_texts}
         trial = _configuration(self.pair, trial_texts, self.version)
         findings = lint(trial)
-        self.linted = (self._texts_key(trial_texts), findings)
+        self.linted = (self._texts_key(trial_texts), trial, findings)
         renamed = self.renamed | _renames(edits, self.renamed)
         fresh = [(f.service, f"{f.rule} ({f.message})") for f in findings
                  if f.severity == "error" and not allows(f)
@@ -253,9 +256,16 @@ def _configuration(pair: ConfigPaths, texts: dict[str, str],
                    version: str) -> Configuration | None:
     if (pair.main and pair.main not in texts) or (pair.master and pair.master not in texts):
         return None  # a file that could not be read is not fixed
-    main = parse_main_cf(texts[pair.main], pair.main) if pair.main else None
-    master = parse_master_cf(texts[pair.master], pair.master) if pair.master else None
+    main = _parse("main", texts[pair.main], pair.main) if pair.main else None
+    master = _parse("master", texts[pair.master], pair.master) if pair.master else None
     return resolve(main, master, version)
+
+
+@lru_cache(maxsize=8)
+def _parse(kind: str, text: str, path: str) -> MainCf | MasterCf:
+    """Parse trees by text: a pass checks each new text, then lints it;
+    the trees are read, never changed. Cleared after each fix run."""
+    return parse_master_cf(text, path) if kind == "master" else parse_main_cf(text, path)
 
 
 def _refused(config: Configuration) -> bool:
@@ -343,9 +353,7 @@ def _applied(parsed: MainCf | MasterCf, patches: Patches) -> str | None:
 
 
 def _reparse(parsed: MainCf | MasterCf, text: str) -> MainCf | MasterCf:
-    if isinstance(parsed, MasterCf):
-        return parse_master_cf(text, parsed.path)
-    return parse_main_cf(text, parsed.path)
+    return _parse("master" if isinstance(parsed, MasterCf) else "main", text, parsed.path)
 
 
 def _sound(before: MainCf | MasterCf, new_text: str) -> bool:

@@ -26,6 +26,7 @@ class FixOutcome:
     result: FixResult
     diff: str = ""
     errors: list[str] = field(default_factory=list)   # files that could not be written
+    unwritten: set[str] = field(default_factory=set)  # their paths
 
     @property
     def fixed(self) -> int:
@@ -47,8 +48,8 @@ def run_fix(pairs: Sequence[ConfigPaths], contents: dict[str, bytes],
     for message in result.messages + result.skipped:
         stderr.write(f"smtplint: {message}\n")
     if write:
-        outcome.errors = write_fixed({p: t for p, t in changed.items() if p not in contents},
-                                     read)
+        failed = write_fixed({p: t for p, t in changed.items() if p not in contents}, read)
+        outcome.errors, outcome.unwritten = list(failed.values()), set(failed) | set(contents)
         for error in outcome.errors:
             stderr.write(f"smtplint: error: {error}\n")
     return outcome

@@ -47,19 +47,19 @@ def unified_diff(original: dict[str, str], changed: dict[str, str]) -> str:
     return "".join(out)
 
 
-def write_fixed(changed: dict[str, str], read: dict[str, tuple]) -> list[str]:
+def write_fixed(changed: dict[str, str], read: dict[str, tuple]) -> dict[str, str]:
     """Write every changed file (through a symlink to its target,
-    atomically); the errors, one per file not written."""
+    atomically); the error of each file not written, by path."""
     from linter.atomic import ChangedOnDisk
 
-    errors = []
+    errors = {}
     for path, text in sorted(changed.items()):
         data, mtime = read[path]
         try:
             write_if_changed(path, text, expected=data, expected_mtime_ns=mtime)
         except ChangedOnDisk as error:
-            errors.append(f"{path}: {error.strerror or 'changed on disk'} while smtplint was "
-                          "fixing it; not written")
+            errors[path] = (f"{path}: {error.strerror or 'changed on disk'} while smtplint "
+                            "was fixing it; not written")
         except OSError as error:
-            errors.append(f"{path}: cannot write: {error.strerror or error}")
+            errors[path] = f"{path}: cannot write: {error.strerror or error}"
     return errors
