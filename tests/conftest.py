@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Under SMTPLINT_REQUIRE_ALL (CI) every skip is a failure: tests/skip_policy.py.
+pytest_plugins = ["skip_policy"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS_ENV = "SMTPLINT_CORPUS"
