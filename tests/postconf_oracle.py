@@ -21,6 +21,7 @@ from linter.postfix.main_cf import parse_main_cf
 from linter.postfix.master_cf import parse_master_cf
 from linter.postfix.params import parameter_data
 from linter.postfix.resolve import HOSTNAME, Configuration, resolve
+from linter.postfix.template import has_placeholder
 
 POSTCONF = shutil.which("postconf") or "/usr/sbin/postconf"
 BLANK_RUN = re.compile(r"\s+")
@@ -122,12 +123,11 @@ def model(main: bytes | None, master: bytes | None) -> Configuration:
 
 def model_main(config: Configuration, names) -> dict[str, str | None]:
     """The model's expanded main.cf value of each name; None when unknown."""
-    found: dict[str, str | None] = {}
-    for name in names:
-        setting = config.context.setting(name)
-        found[name] = None if setting is None else (
-            setting.value if setting.known else None)
-    return found
+    return {name: _known_value(config.context.setting(name)) for name in names}
+
+
+def _known_value(setting) -> str | None:
+    return None if setting is None or not setting.known else setting.value
 
 
 # smtpd derives myhostname/mydomain defaults after its -o options (so an
@@ -141,31 +141,112 @@ def duplicate_keys(config: Configuration) -> set[str]:
     return {key for key in keys if keys.count(key) > 1}
 
 
-def comparable_services(config: Configuration) -> dict[str, dict[str, str | None]]:
-    """Each service's -o values as postconf -Px should show them.
+def _comparable_views(config: Configuration):
+    """Services whose -o values postconf -Px shows as the model sees them.
 
     Left out: duplicate name/type entries (postconf shows one of them),
-    entries with template fields, options postconf cannot see (after a
-    malformed one), and the single-token -oNAME=VALUE form when NAME has an
-    "o" (postconf 3.7 misreads it). None marks a value the model calls
-    unknown: the test skips it.
-    """
+    entries with template fields and short (broken) entries."""
     duplicates = duplicate_keys(config)
-    found: dict[str, dict[str, str | None]] = {}
     for view in config.services:
         service = view.service
-        if service.key in duplicates or service.templated or len(service.fields) < 8:
-            continue
+        if not (service.key in duplicates or service.templated or len(service.fields) < 8):
+            yield view
+
+
+def comparable_services(config: Configuration) -> dict[str, dict[str, str | None]]:
+    """Each service's -o values as postconf -Px should show them; options
+    postconf cannot see (after a malformed one) are left out. None marks a
+    value the model does not compare: unknown, or using a per-service host
+    default."""
+    found: dict[str, dict[str, str | None]] = {}
+    for view in _comparable_views(config):
         values: dict[str, str | None] = {}
-        for override in service.override_map().values():
-            if not override.postconf_visible:
-                continue
-            setting = view.setting(override.name)
-            per_service_host = HOST_DEFAULTS & setting.expansion.references
-            values[override.name] = (setting.value if setting.known and not per_service_host
-                                     else None)
-        found[service.key] = values
+        for override in view.service.override_map().values():
+            if override.postconf_visible:
+                setting = view.setting(override.name)
+                per_service_host = HOST_DEFAULTS & setting.expansion.references
+                values[override.name] = None if per_service_host else _known_value(setting)
+        found[view.service.key] = values
     return found
+
+
+@dataclass
+class Comparison:
+    """What one model-vs-postconf comparison did: the disagreements, how many
+    values it really compared, and each value it left out as unknown with
+    the reason (None: nothing explains why the model does not know it)."""
+
+    problems: list[str] = field(default_factory=list)
+    compared: int = 0
+    unknown: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def unexplained(self) -> list[str]:
+        return [where for where, reason in self.unknown if reason is None]
+
+
+def why_unknown(context, setting) -> str | None:
+    """Why the model calls a value unknown: a template placeholder in a
+    value it uses, or a default that depends on the host. None if neither
+    (an error, or a bug that makes values unknown)."""
+    if HOST_DEFAULTS & setting.expansion.references and setting.known:
+        return "per-service host default"
+    if setting.expansion.errors or not setting.expansion.unknown:
+        return None
+    host_derived = parameter_data().host_derived | HOST_DEFAULTS
+    for name in setting.expansion.unknown:
+        raw = context.raw_value(name)
+        if not (name in host_derived or (raw is not None and has_placeholder(raw))):
+            return None
+    return "template" if any(has_placeholder(context.raw_value(name) or "")
+                             for name in setting.expansion.unknown) else "host-derived default"
+
+
+def compare(config: Configuration, oracle: Oracle) -> Comparison:
+    """Every value postconf shows, compared with the model's."""
+    result = Comparison()
+    ours = model_main(config, oracle.main)
+    for name, theirs in oracle.main.items():
+        mine = ours[name]
+        if mine is None:
+            setting = config.context.setting(name)
+            result.unknown.append((f"main {name}", why_unknown(config.context, setting)
+                                   if setting is not None else "not in the model"))
+            continue
+        result.compared += 1
+        if fold(mine) != fold(theirs):
+            result.problems.append(f"main {name}: model {mine!r} != postconf {theirs!r}")
+    model_services = comparable_services(config)
+    views = {view.service.key: view for view in _comparable_views(config)}
+    misread = misread_by_postconf(config)
+    for key, values in model_services.items():
+        if key in misread:
+            continue
+        theirs_service = oracle.services.get(key, {})
+        for name, mine in values.items():
+            if mine is None:
+                view = views[key]
+                result.unknown.append((f"{key}/{name}",
+                                       why_unknown(view.context, view.setting(name))))
+                continue
+            result.compared += 1
+            if name not in theirs_service:
+                result.problems.append(f"{key}/{name}: model {mine!r}, postconf shows nothing")
+            elif fold(mine) != fold(theirs_service[name]):
+                result.problems.append(f"{key}/{name}: model {mine!r} != postconf "
+                                       f"{theirs_service[name]!r}")
+        for name in theirs_service:
+            if name not in values and not _hidden(config, key, name):
+                result.problems.append(f"{key}/{name}: postconf shows "
+                                       f"{theirs_service[name]!r}, model has no such override")
+    for key in oracle.services:
+        if key not in model_services and key not in misread and not _excluded(config, key):
+            result.problems.append(f"{key}: postconf shows overrides, model has no such service")
+    return result
+
+
+def disagreements(config: Configuration, oracle: Oracle) -> list[str]:
+    """Every value where the model and postconf differ, described."""
+    return compare(config, oracle).problems
 
 
 def misread_by_postconf(config: Configuration) -> set[str]:
@@ -177,40 +258,6 @@ def misread_by_postconf(config: Configuration) -> set[str]:
 def postconf_misreads(word: str) -> bool:
     rest = word[2:]
     return word.startswith("-o") and bool(rest) and ("o" in rest or "-" in rest)
-
-
-def disagreements(config: Configuration, oracle: Oracle) -> list[str]:
-    """Every value where the model and postconf differ, described."""
-    problems = []
-    ours = model_main(config, oracle.main)
-    for name, theirs in oracle.main.items():
-        mine = ours[name]
-        if mine is None:
-            continue
-        if fold(mine) != fold(theirs):
-            problems.append(f"main {name}: model {mine!r} != postconf {theirs!r}")
-    model_services = comparable_services(config)
-    misread = misread_by_postconf(config)
-    for key, values in model_services.items():
-        if key in misread:
-            continue
-        theirs_service = oracle.services.get(key, {})
-        for name, mine in values.items():
-            if mine is None:
-                continue
-            if name not in theirs_service:
-                problems.append(f"{key}/{name}: model {mine!r}, postconf shows nothing")
-            elif fold(mine) != fold(theirs_service[name]):
-                problems.append(f"{key}/{name}: model {mine!r} != postconf "
-                                f"{theirs_service[name]!r}")
-        for name in theirs_service:
-            if name not in values and not _hidden(config, key, name):
-                problems.append(f"{key}/{name}: postconf shows {theirs_service[name]!r}, "
-                                "model has no such override")
-    for key in oracle.services:
-        if key not in model_services and key not in misread and not _excluded(config, key):
-            problems.append(f"{key}: postconf shows overrides, model has no such service")
-    return problems
 
 
 def _hidden(config: Configuration, key: str, name: str) -> bool:
