@@ -274,9 +274,16 @@ def _read_arguments(service: Service, path: str, diagnostics: list[Diagnostic]) 
             if override is None and has_placeholder(option):
                 continue  # e.g. -o {{ item }}: the template decides
             if override is None:
-                index = _skip_detached_value(option, words, index)
+                # postconf -P drops a malformed -o (with a warning, or
+                # silently when it has no "=") and reads on; it stops at
+                # the first word that is no option: a detached "= value".
+                after = _skip_detached_value(option, words, index)
+                if after > index:
+                    problem += ("; postconf -P also stops at the detached "
+                                f"{quote_token(words[index].text)} and drops every later -o")
+                    visible = False
+                index = after
                 broken(value_token, problem)
-                visible = False
                 continue
             override.postconf_visible = visible
             service.overrides.append(override)
@@ -298,8 +305,9 @@ def _skip_detached_value(option: str, words: list[Token], index: int) -> int:
     ``=value``: it belongs to the same mistake and is reported with it."""
     if "=" in option or index >= len(words) or not words[index].text.startswith("="):
         return index
-    if words[index].text == "=" and index + 1 < len(words):
-        return index + 2
+    if (words[index].text == "=" and index + 1 < len(words)
+            and not words[index + 1].text.startswith("-")):
+        return index + 2   # "= value"; "= -o ..." has no value, the -o is read
     return index + 1
 
 
@@ -319,7 +327,7 @@ def _split_option(option: str, token: Token) -> tuple[Override | None, str]:
     equals = option.find("=")
     if equals < 0:
         return None, (f"-o {quote_token(option)} has no '=': smtpd refuses to start, and postconf -P "
-                      "silently drops it and every later -o (write -o name=value without "
+                      "silently drops it (write -o name=value without "
                       "blanks around '=', or -o { name = value })")
     name = option[:equals].strip(BLANKS)
     if not name or any(char in BLANKS for char in name):
