@@ -176,3 +176,20 @@ def test_the_subject_base_class_answers_nothing():
         Subject().value("x")
     with pytest.raises(NotImplementedError):
         Subject().attribute("x")
+
+
+def test_problem_finds_what_evaluate_could_not_use():
+    from linter.engine.conditions import problem
+
+    leaf = {"param": "p", "equals": "x"}
+    assert problem(leaf) is None
+    assert problem({"service": "tls", "in": ["none"], "subject": "p"}) is None
+    assert problem({"all": [leaf, {"any": [leaf, {"not": leaf}]}]}) is None
+    assert problem({"param": "p"}) == ((), "a condition needs one operator, not 0: none")
+    assert problem({"param": "p", "equals": "x", "in": ["x"]}) == (
+        (), "a condition needs one operator, not 2: equals, in")
+    assert problem({"param": "p", "Equals": "x"}) == (("Equals",), "unknown operator 'Equals'")
+    assert problem({"all": [leaf, {"any": [leaf, {"not": {"param": "p"}}]}]}) == (
+        ("all", 1, "any", 1, "not"), "a condition needs one operator, not 0: none")
+    assert problem({"any": [{"param": "p", "matches": "a["}]})[0] == ("any", 0, "matches")
+    assert problem({"param": "p", "matches": "a[b]"}) is None
