@@ -184,3 +184,132 @@ def test_generate_ignore_does_not_replace_a_special_file(tmp_path, kind):
         assert stat.S_ISFIFO(os.lstat(ignore).st_mode)
     else:
         assert ignore.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+# --- the module itself, in-process ----------------------------------------------------
+
+def _finding(path: str, rule: str = RULE, line: int = 1):
+    from linter.engine.findings import Finding
+
+    return Finding(rule=rule, severity="error", path=path, line=line, column=1, message="m")
+
+
+@pytest.mark.parametrize("path, written", [
+    ("etc/postfix/main.cf", "etc/postfix/main.cf"),
+    ("a b", '"a b"'),
+    ("tab\there", '"tab\\there"'),
+    ("cr\rlf\n", '"cr\\rlf\\n"'),
+    ('q"b\\s', '"q\\"b\\\\s"'),
+    ("#x", '"#x"'),
+    ("bell\x07", '"bell\\x07"'),
+    ("del\x7f", '"del\\x7f"'),
+    ("zero\u200bwidth", '"zero\\u200bwidth"'),
+    ("tag\U000e0041", '"tag\\U000e0041"'),
+    ("caf\u00e9", "caf\u00e9"),                       # printable: as it is
+    ("raw\udce9", '"raw\\xe9"'),                      # a byte that is not UTF-8
+    ("", '""'),
+])
+def test_quote_and_unquote_round_trip(path, written):
+    from linter.engine.baseline import parse_line, quote, unquote
+
+    assert quote(path) == written
+    if written.startswith('"'):
+        assert unquote(written + " rest") == (path, " rest")
+    assert parse_line(f"{written} some-rule") == (path, "some-rule")
+
+
+def test_unquote_escapes():
+    from linter.engine.baseline import unquote
+
+    assert unquote('"\\x41\\u00e9\\U0001f600\\xe9"') == ("A\u00e9\U0001f600\udce9", "")
+    assert unquote('"\\xFF"') == ("\udcff", "")
+    with pytest.raises(ValueError, match="bad escape '\\\\x' in a quoted path"):
+        unquote('"\\xzz"')
+    with pytest.raises(ValueError, match="bad escape '\\\\u' in a quoted path"):
+        unquote('"\\u12"')
+    with pytest.raises(ValueError, match="bad escape '\\\\U00110000' in a quoted path"):
+        unquote('"\\U00110000"')
+    assert unquote('"\\U0010ffff"') == ("\U0010ffff", "")
+    with pytest.raises(ValueError, match="without its closing"):
+        unquote('"abc\\"')
+
+
+def test_parse_line():
+    from linter.engine.baseline import parse_line
+
+    assert parse_line("") is None and parse_line("   ") is None
+    assert parse_line("  # a comment") is None
+    assert parse_line("./etc/main.cf rule-a") == ("etc/main.cf", "rule-a")
+    assert parse_line("  etc/main.cf \t rule-a  ") == ("etc/main.cf", "rule-a")
+    assert parse_line("old dir/main.cf rule-a") == ("old dir/main.cf", "rule-a")
+    assert parse_line('"a b"\trule-a') == ("a b", "rule-a")
+    assert parse_line('"./a" rule-a') == ("./a", "rule-a")     # quoted: exactly as written
+    with pytest.raises(ValueError):
+        parse_line("lonely")
+
+
+def test_load_and_apply(tmp_path):
+    from linter.engine.baseline import BaselineError, apply, load
+
+    root = str(tmp_path)
+    assert load(root) == set()
+    ignore = tmp_path / ".smtplint-ignore"
+    ignore.write_text("# header\n\netc/master.cf rule-a\n\"etc/m a.cf\" rule-b[sub]\n"
+                      "etc/main.cf rule-c\n")
+    entries = load(root)
+    assert entries == {("etc/master.cf", "rule-a"), ("etc/m a.cf", "rule-b[sub]"),
+                       ("etc/main.cf", "rule-c")}
+    findings = [
+        _finding(str(tmp_path / "etc" / "master.cf"), "rule-a"),         # listed
+        _finding(str(tmp_path / "etc" / "master.cf"), "rule-a[x]"),      # its sub-id
+        _finding(str(tmp_path / "etc" / "main.cf"), "rule-a"),           # another file
+        _finding(str(tmp_path / "etc" / "m a.cf"), "rule-b[sub]"),       # listed
+        _finding(str(tmp_path / "etc" / "m a.cf"), "rule-b[other]"),     # another sub-id
+        _finding(str(tmp_path / "etc" / "m a.cf"), "rule-b"),            # the base id
+        _finding(str(tmp_path / "etc" / "main.cf"), "rule-c"),           # listed
+        _finding(str(tmp_path / "other" / "main.cf"), "rule-c"),         # another dir
+    ]
+    kept = apply(findings, entries, root)
+    assert [(f.path.removeprefix(root), f.rule) for f in kept] == [
+        ("/etc/main.cf", "rule-a"), ("/etc/m a.cf", "rule-b[other]"), ("/etc/m a.cf", "rule-b"),
+        ("/other/main.cf", "rule-c")]
+    assert apply(iter(findings), set(), root) == findings
+    ignore.write_text("ok rule\n\"broken\n")
+    with pytest.raises(BaselineError, match=r"\.smtplint-ignore:2: a quoted path without"):
+        load(root)
+    ignore.unlink()
+    ignore.symlink_to("gone")
+    with pytest.raises(BaselineError, match="dangling symbolic link"):
+        load(root)
+
+
+def test_relative_paths_from_anywhere(tmp_path, monkeypatch):
+    from linter.engine.baseline import relative
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "etc").mkdir()
+    assert relative("etc/main.cf", str(tmp_path)) == "etc/main.cf"
+    assert relative(str(tmp_path / "etc" / "main.cf"), str(tmp_path)) == "etc/main.cf"
+    monkeypatch.chdir(tmp_path / "etc")
+    assert relative("main.cf", str(tmp_path)) == "etc/main.cf"
+
+
+def test_render_and_generate(tmp_path):
+    from linter.engine.baseline import HEADER, BaselineError, generate, render
+
+    root = str(tmp_path)
+    findings = [_finding(str(tmp_path / "b" / "master.cf")),
+                _finding(str(tmp_path / "a b" / "main.cf"), "rule-z"),
+                _finding(str(tmp_path / "b" / "master.cf"), line=9),      # same entry
+                _finding(str(tmp_path / "a" / "main.cf"), "rule-y")]
+    text = render(findings, root)
+    assert text == HEADER + ('"a b/main.cf" rule-z\na/main.cf rule-y\n'
+                             f"b/master.cf {RULE}\n")
+    path, written, count = generate(findings, root)
+    assert (path, written, count) == (os.path.join(root, ".smtplint-ignore"), True, 3)
+    assert (tmp_path / ".smtplint-ignore").read_text() == text
+    assert generate(findings, root) == (path, False, 3)
+    assert generate([], root) == (path, True, 0)
+    assert (tmp_path / ".smtplint-ignore").read_text() == HEADER
+    with pytest.raises(BaselineError, match=r"missing/\.smtplint-ignore: cannot write: "):
+        generate(findings, str(tmp_path / "missing"))

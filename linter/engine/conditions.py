@@ -97,6 +97,38 @@ def _any(results) -> bool | None:
     return None if unknown else False
 
 
+LEAF_KEYS = frozenset({"param", "service", "subject"})
+
+
+def problem(condition: dict, where: tuple = ()) -> tuple[tuple, str] | None:
+    """What the schema lets through but ``evaluate`` cannot use: a leaf
+    with no operator or with two (a misspelt one is no operator), a key
+    the language does not have, a regular expression that does not
+    compile. (The place in the rule's ``check``, the message), or None."""
+    for key in ("all", "any"):
+        for index, part in enumerate(condition.get(key, ())):
+            found = problem(part, where + (key, index))
+            if found is not None:
+                return found
+    if "not" in condition:
+        return problem(condition["not"], where + ("not",))
+    if "all" in condition or "any" in condition:
+        return None
+    operators = [name for name in OPERATORS if name in condition]
+    unknown = sorted(key for key in condition if key not in OPERATORS and key not in LEAF_KEYS)
+    if unknown:
+        return where + (unknown[0],), f"unknown operator {unknown[0]!r}"
+    if len(operators) != 1:
+        return where, (f"a condition needs one operator, not {len(operators)}: "
+                       f"{', '.join(operators) or 'none'}")
+    if "matches" in condition:
+        try:
+            re.compile(str(condition["matches"]))
+        except re.error as error:
+            return where + ("matches",), f"not a regular expression: {error}"
+    return None
+
+
 def referenced_parameters(condition: dict) -> list[str]:
     """Parameters a condition reads, in order (the first names the finding)."""
     if "param" in condition:

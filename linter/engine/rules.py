@@ -249,7 +249,65 @@ def _load_user_rule(path: str, validator) -> Rule:
         where = "/".join(str(part) for part in error.path) or "(top level)"
         at = f"{path}:{line(error)}" if line(error) else path
         raise RuleError(f"{at}: {where}: {schema_message(error)}")
+    found = usage_problem(document.data)
+    if found is not None:
+        place, message = found
+        raise RuleError(f"{path}:{document.line_of(place)}: "
+                        f"{'/'.join(str(part) for part in place)}: {message}")
     return rule_from_dict(document.data, path)
+
+
+def usage_problem(data: dict) -> tuple[tuple, str] | None:
+    """What the schema lets through in a valid rule but a lint could not
+    run (it would stop with an internal error): a condition without one
+    operator or with a bad regular expression, a builtin check that does
+    not exist, a message or fix template naming a field no finding has.
+    (Where in the rule, the message), or None."""
+    import importlib.util
+
+    from linter.engine.conditions import problem
+
+    check = data["check"]
+    if any(stage in data["applies_to"] for stage in ("probe", "host", "app")):
+        return None  # judged by linter.apps or linter.audit, not by lint
+    if "builtin" in check:
+        if importlib.util.find_spec(f"linter.engine.builtins.{check['builtin']}") is None:
+            return ("check", "builtin"), f"no builtin check named {check['builtin']!r}"
+        return None  # a builtin fills its own message fields
+    if "audit" in check:
+        return ("check", "audit"), "an audit check needs applies_to host or probe"
+    found = problem(check)
+    if found is not None:
+        return ("check",) + found[0], found[1]
+    from linter.engine.run import template_fields
+
+    fields = frozenset(template_fields(None, None))
+    templates = [(("message",), data.get("message", ""), fields),
+                 (("cause_message",), data.get("cause_message", ""),
+                  fields | {"services", "where", "count"})]
+    fix = data.get("fix") or {}
+    templates.append((("fix", "description"), fix.get("description", ""), fields))
+    templates += [(("fix", "lines", index), line, fields)
+                  for index, line in enumerate(fix.get("lines", ()))]
+    for index, edit in enumerate(fix.get("edits", ())):
+        templates += [(("fix", "edits", index, key), edit[key], fields)
+                      for key in ("name", "value") if isinstance(edit.get(key), str)]
+    for place, template, known in templates:
+        message = template_problem(template, known)
+        if message is not None:
+            return place, message
+    return None
+
+
+def template_problem(template: str, known: frozenset[str]) -> str | None:
+    """Why ``template.format(**fields)`` would fail (every field is text), or None."""
+    try:
+        template.format(**dict.fromkeys(known, ""))
+    except KeyError as error:
+        return f"no field {{{error.args[0]}}} (fields: {', '.join(sorted(known))})"
+    except (ValueError, IndexError, AttributeError) as error:
+        return f"not a valid template: {error}"
+    return None
 
 
 def schema_message(error) -> str:
