@@ -31,3 +31,15 @@ requires_postconf = pytest.mark.skipif(
     shutil.which("postconf") is None and not Path("/usr/sbin/postconf").exists()
     and not REQUIRE_ALL,
     reason="Postfix's postconf is not installed (.ci/run installs Debian's postfix)")
+
+
+@pytest.fixture(autouse=True)
+def _children_run_unmutated_during_mutmut_stats(monkeypatch):
+    """scripts/mutate: while mutmut records which test reaches which function
+    (MUTANT_UNDER_TEST=stats), a child ``smtplint`` would inherit that and try
+    to record too, from a directory with no mutmut settings, and crash. The
+    test's own process keeps its copy of the mode (mutmut falls back to it);
+    children run the code unmutated. When a mutant is under test, children run
+    it as well, so subprocess tests still kill what they reach."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        monkeypatch.delenv("MUTANT_UNDER_TEST")
