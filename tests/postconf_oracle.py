@@ -121,15 +121,6 @@ def model(main: bytes | None, master: bytes | None) -> Configuration:
                    host_values=host_values())
 
 
-def model_main(config: Configuration, names) -> dict[str, str | None]:
-    """The model's expanded main.cf value of each name; None when unknown."""
-    return {name: _known_value(config.context.setting(name)) for name in names}
-
-
-def _known_value(setting) -> str | None:
-    return None if setting is None or not setting.known else setting.value
-
-
 # smtpd derives myhostname/mydomain defaults after its -o options (so an
 # override of mydomain changes them); postconf derives them once, from
 # main.cf. Service values that use them are not compared.
@@ -153,23 +144,6 @@ def _comparable_views(config: Configuration):
             yield view
 
 
-def comparable_services(config: Configuration) -> dict[str, dict[str, str | None]]:
-    """Each service's -o values as postconf -Px should show them; options
-    postconf cannot see (after a malformed one) are left out. None marks a
-    value the model does not compare: unknown, or using a per-service host
-    default."""
-    found: dict[str, dict[str, str | None]] = {}
-    for view in _comparable_views(config):
-        values: dict[str, str | None] = {}
-        for override in view.service.override_map().values():
-            if override.postconf_visible:
-                setting = view.setting(override.name)
-                per_service_host = HOST_DEFAULTS & setting.expansion.references
-                values[override.name] = None if per_service_host else _known_value(setting)
-        found[view.service.key] = values
-    return found
-
-
 @dataclass
 class Comparison:
     """What one model-vs-postconf comparison did: the disagreements, how many
@@ -185,61 +159,75 @@ class Comparison:
 
 
 def why_unknown(context, setting) -> str | None:
-    """Why the model calls a value unknown: a template placeholder in a
-    value it uses, or a default that depends on the host. None if neither
-    (an error, or a bug that makes values unknown)."""
-    if HOST_DEFAULTS & setting.expansion.references and setting.known:
-        return "per-service host default"
-    if setting.expansion.errors or not setting.expansion.unknown:
+    """Why the model does not compare a value: it uses a per-service host
+    default, a template placeholder or a host-derived default. None if
+    nothing explains it (an error, or a bug that makes values unknown)."""
+    if setting is None or setting.expansion.errors:
         return None
+    if setting.known:
+        return "per-service host default" if HOST_DEFAULTS & setting.expansion.references \
+            else None
     host_derived = parameter_data().host_derived | HOST_DEFAULTS
+    reasons = set()
     for name in setting.expansion.unknown:
         raw = context.raw_value(name)
-        if not (name in host_derived or (raw is not None and has_placeholder(raw))):
+        if raw is not None and has_placeholder(raw):
+            reasons.add("template")
+        elif name in host_derived:
+            reasons.add("host-derived default")
+        else:
             return None
-    return "template" if any(has_placeholder(context.raw_value(name) or "")
-                             for name in setting.expansion.unknown) else "host-derived default"
+    return "template" if "template" in reasons else "host-derived default"
+
+
+def _comparable(setting) -> bool:
+    """Known, and not using myhostname/mydomain, which smtpd derives per
+    service and postconf once from main.cf."""
+    return setting.known and not HOST_DEFAULTS & setting.expansion.references
 
 
 def compare(config: Configuration, oracle: Oracle) -> Comparison:
     """Every value postconf shows, compared with the model's."""
     result = Comparison()
-    ours = model_main(config, oracle.main)
     for name, theirs in oracle.main.items():
-        mine = ours[name]
-        if mine is None:
-            setting = config.context.setting(name)
-            result.unknown.append((f"main {name}", why_unknown(config.context, setting)
-                                   if setting is not None else "not in the model"))
+        setting = config.context.setting(name)
+        if setting is None or not setting.known:
+            result.unknown.append((f"main {name}", why_unknown(config.context, setting)))
             continue
         result.compared += 1
-        if fold(mine) != fold(theirs):
-            result.problems.append(f"main {name}: model {mine!r} != postconf {theirs!r}")
-    model_services = comparable_services(config)
-    views = {view.service.key: view for view in _comparable_views(config)}
+        if fold(setting.value) != fold(theirs):
+            result.problems.append(f"main {name}: model {setting.value!r} != postconf {theirs!r}")
     misread = misread_by_postconf(config)
-    for key, values in model_services.items():
+    seen = set()
+    for view in _comparable_views(config):
+        key = view.service.key
+        seen.add(key)
         if key in misread:
             continue
         theirs_service = oracle.services.get(key, {})
-        for name, mine in values.items():
-            if mine is None:
-                view = views[key]
-                result.unknown.append((f"{key}/{name}",
-                                       why_unknown(view.context, view.setting(name))))
+        written = set()
+        for override in view.service.override_map().values():
+            if not override.postconf_visible:
+                continue   # after a malformed -o: postconf -P does not show it
+            name = override.name
+            written.add(name)
+            setting = view.setting(name)
+            if not _comparable(setting):
+                result.unknown.append((f"{key}/{name}", why_unknown(view.context, setting)))
                 continue
             result.compared += 1
             if name not in theirs_service:
-                result.problems.append(f"{key}/{name}: model {mine!r}, postconf shows nothing")
-            elif fold(mine) != fold(theirs_service[name]):
-                result.problems.append(f"{key}/{name}: model {mine!r} != postconf "
+                result.problems.append(f"{key}/{name}: model {setting.value!r}, "
+                                       "postconf shows nothing")
+            elif fold(setting.value) != fold(theirs_service[name]):
+                result.problems.append(f"{key}/{name}: model {setting.value!r} != postconf "
                                        f"{theirs_service[name]!r}")
         for name in theirs_service:
-            if name not in values and not _hidden(config, key, name):
+            if name not in written and not _hidden(config, key, name):
                 result.problems.append(f"{key}/{name}: postconf shows "
                                        f"{theirs_service[name]!r}, model has no such override")
     for key in oracle.services:
-        if key not in model_services and key not in misread and not _excluded(config, key):
+        if key not in seen and key not in misread and not _excluded(config, key):
             result.problems.append(f"{key}: postconf shows overrides, model has no such service")
     return result
 
