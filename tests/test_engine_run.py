@@ -306,6 +306,15 @@ def test_join_names(names, text):
     assert join_names(names) == text
 
 
+@pytest.mark.parametrize("names, text", [
+    (["a", "b", "c"], "a, b and c"),
+    (["a", "b", "c", "d"], "a, b and 2 more services"),
+    (["a", "b", "c", "d", "e"], "a, b and 3 more services")])
+def test_join_names_beyond_the_limit_counts_the_rest(names, text):
+    """A cause that reaches many services keeps its message one line."""
+    assert join_names(names, limit=3) == text
+
+
 def test_scope_paths_default_without_files():
     config = configuration(None, None)
     scope = Scope(config, [])

@@ -240,6 +240,11 @@ def _entry_suppressed(scope: Scope, rule: Rule, view: ServiceView) -> bool:
     return rules is not None and rules.covers_line(rule.id, view.service.line)
 
 
+# How many services a cause finding's message names in full; beyond that,
+# the first and a count (a cause message is long enough already).
+SERVICES_SHOWN = 3
+
+
 def cause_finding(rule: Rule, scope: Scope, members: list[tuple[Problem, Fix | None]]) -> Finding:
     """One finding at the cause for every service it affects."""
     first, fix = members[0]
@@ -249,7 +254,7 @@ def cause_finding(rule: Rule, scope: Scope, members: list[tuple[Problem, Fix | N
               f"{problem.view.service.line}{', ' + problem.detail if problem.detail else ''})"
               for problem, _ in members]
     fields = template_fields(None, cause) | first.fields
-    fields.update(services=join_names(labels), where=cause_where(cause),
+    fields.update(services=join_names(labels, SERVICES_SHOWN), where=cause_where(cause),
                   count=str(len(views)))
     line, column = 1, 1
     if cause.source.kind == "main":
@@ -263,8 +268,15 @@ def cause_finding(rule: Rule, scope: Scope, members: list[tuple[Problem, Fix | N
                    tags=rule.tags, parameter=cause.name, related=related)
 
 
-def join_names(names: list[str]) -> str:
-    """a, b and c"""
+def join_names(names: list[str], limit: int | None = None,
+               noun: str = "service") -> str:
+    """a, b and c; beyond ``limit`` names, "a, b and 3 more services"
+    (never "1 more": that name fits as well as the count), so that a
+    message stays one readable line; the finding's related locations name
+    them all."""
+    if limit is not None and len(names) > limit:
+        shown = names[:limit - 1]
+        return ", ".join(shown) + f" and {len(names) - len(shown)} more {noun}s"
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
