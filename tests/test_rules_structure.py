@@ -181,6 +181,46 @@ def test_a_block_pasted_twice_is_one_finding():
     assert len(finding.related) == 23
 
 
+def test_a_block_repeated_under_port_numbers_says_master_runs_both():
+    """Consecutive entries whose names differ but whose sockets are the
+    same: master binds both blocks (an error), so the message and fix must
+    not say that master ignores the earlier block."""
+    master = (SMTP + "submission inet n - y - - smtpd\nsubmissions inet n - y - - smtpd\n"
+              "587 inet n - y - - smtpd\n465 inet n - y - - smtpd\n")
+    [finding] = lint("", master, "duplicate-service")
+    assert (finding.line, finding.severity, finding.service) == (4, "error", "587/inet")
+    assert finding.message == (
+        "master.cf:4-5 repeats the 2 entries of master.cf:2-3 (587/inet and 465/inet): "
+        "master starts both blocks, and each connection reaches either one at random")
+    assert finding.fix.description == (
+        "Keep one block of these listeners: delete master.cf:2-3 or master.cf:4-5, or bind "
+        "the two to different addresses (host:port)")
+    assert [r.line for r in finding.related] == [2, 3]
+
+
+PICKUP = "pickup unix n - y 60 1 pickup\n"
+CLEANUP = "cleanup unix n - y - 0 cleanup\n"
+QMGR = "qmgr unix n - n 300 1 qmgr\n"
+
+
+@pytest.mark.parametrize("master, lines", [
+    # the later entries are not next to each other
+    (SMTP + PICKUP + CLEANUP + PICKUP + QMGR + CLEANUP, [4, 6]),
+    # the later entries are, but the earlier ones they repeat are not
+    (SMTP + PICKUP + QMGR + CLEANUP + PICKUP + CLEANUP, [5, 6]),
+    # both are, but one is a second name for a socket (an error) and the
+    # other the same entry again (a warning): two different problems
+    (SMTP + "submission inet n - y - - smtpd\n" + PICKUP + "587 inet n - y - - smtpd\n"
+     + PICKUP, [4, 5]),
+], ids=["later-apart", "earlier-apart", "severities-differ"])
+def test_duplicates_that_are_not_one_block_are_separate_findings(master, lines):
+    """A block finding needs consecutive entries repeating consecutive
+    entries with one kind of problem; anything else is one finding each."""
+    found = lint("", master, "duplicate-service")
+    assert [finding.line for finding in found] == lines
+    assert all(" repeats the " not in finding.message for finding in found)
+
+
 def test_duplicate_parameter_says_whether_the_values_differ():
     [same] = lint("mydomain = example.org\nmydomain = example.org\n", None,
                   "duplicate-parameter")
