@@ -87,6 +87,34 @@ def test_stray_word_after_a_complete_option_is_not_glued_to_it():
     assert "Remove the stray word 'extra'" in finding.fix.description
 
 
+@pytest.mark.parametrize("arguments", ["extra", "-v extra", "-o syslog_name=x -v extra",
+                                       "-o smtpd_helo_restrictions=a, -v, extra"])
+def test_stray_word_with_no_option_of_its_own_is_removed(arguments):
+    """A stray word that no -o owns (first after the command, or after
+    another flag such as -v) gets the safe edit that removes it alone."""
+    master = SMTP + f"submission inet n - y - - smtpd\n  {arguments}\n"
+    [finding] = lint("", master, "master-option-syntax")
+    column = 3 + arguments.index("extra")
+    assert (finding.line, finding.column) == (3, column)
+    assert finding.fix.description.startswith("Remove the stray word 'extra'")
+    [edit] = finding.fix.edits
+    assert (edit.action, edit.span, finding.fix.safety) == ("replace", (3, column, 3, column + 5),
+                                                            "safe")
+
+
+@pytest.mark.parametrize("option", ["-o smtpd_sasl_auth_enable", "-o = yes", "-o a b=c"])
+def test_master_option_syntax_without_a_name_says_how_to_write_it(option):
+    """With no name=value to rebuild there is no edit, only advice, and the
+    advice shows master.cf's brace form as written: -o { name = value }."""
+    master = SMTP + f"submission inet n - y - - smtpd\n  {option}\n"
+    first = lint("", master, "master-option-syntax")[0]
+    assert (first.line, first.column, first.service) == (3, 6, "submission/inet")
+    assert first.fix.description == (
+        "Write the option of submission/inet as -o name=value (no blanks around '='), "
+        "or as -o { name = value }")
+    assert first.fix.edits == ()
+
+
 def test_unknown_parameter_suggests_the_nearest_name():
     [finding] = lint("smtpd_tls_securty_level = encrypt\n", SMTP, "unknown-parameter")
     assert finding.message.endswith("did you mean smtpd_tls_security_level?")
