@@ -151,6 +151,33 @@ def test_obsolete_parameter_names_its_replacement_value():
     assert "ignored, because smtpd_tls_security_level=may (main.cf:1) is set" in ignored.message
 
 
+@pytest.mark.parametrize("main, line, advice, lines", [
+    # the obsolete switch's own value is unknown (a template, or yes only if
+    # a templated name is set): no replacement value
+    ("smtpd_use_tls = {{ use_tls }}\n", 1, "use smtpd_tls_security_level instead", ()),
+    ("tls = {{ tls }}\nsmtpd_use_tls = ${tls?yes}\n", 2,
+     "use smtpd_tls_security_level instead", ()),
+    # smtpd_enforce_tls=yes would win over smtpd_use_tls=yes (encrypt, not
+    # may): while it is unknown, "may" could weaken TLS, so no value
+    ("smtpd_use_tls = yes\nsmtpd_enforce_tls = {{ enforce }}\n", 1,
+     "use smtpd_tls_security_level instead", ()),
+    # smtpd_enforce_tls=no leaves the answer to smtpd_use_tls, which is unknown
+    ("smtpd_enforce_tls = no\ntls = {{ tls }}\nsmtpd_use_tls = ${tls?yes}\n", 1,
+     "use smtpd_tls_security_level instead", ()),
+    # ... and when it is known, its value decides
+    ("smtpd_enforce_tls = no\nsmtpd_use_tls = yes\n", 1,
+     "use smtpd_tls_security_level=may instead", ("smtpd_tls_security_level = may",)),
+])
+def test_obsolete_tls_switch_gives_a_value_only_when_it_is_known(main, line, advice, lines):
+    """A replacement value is a safe fix only when every setting that
+    decides it is known; an unknown one leaves just the advice (unsafe)."""
+    found = {f.line: f for f in lint(main, None, "obsolete-parameter")}
+    finding = found[line]
+    assert finding.message.endswith(f"is obsolete since Postfix 2.3: {advice}")
+    assert finding.fix.lines == lines
+    assert finding.fix.safety == ("safe" if lines else "unsafe")
+
+
 @pytest.mark.parametrize("main, fires", [
     ("smtpd_sasl_auth_enable = true\n", True),
     ("smtpd_sasl_auth_enable = YES\n", False),
