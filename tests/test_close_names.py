@@ -65,3 +65,21 @@ def test_many_unknown_names_are_fast():
         seconds=20, memory_mb=400)
     assert_no_traceback(result)
     assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("n, cutoff", [(0, 0.6), (-1, 0.6), (1, -0.01), (1, 1.01)])
+def test_bad_arguments_raise_what_difflib_raises(n, cutoff):
+    """The index promises difflib's answer, so it refuses what difflib
+    refuses, with the same message (n=0 would otherwise quietly give [])."""
+    with pytest.raises(ValueError) as expected:
+        difflib.get_close_matches("mynetwork", KNOWN, n=n, cutoff=cutoff)
+    with pytest.raises(ValueError) as raised:
+        INDEX.close_matches("mynetwork", n=n, cutoff=cutoff)
+    assert str(raised.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("cutoff", [0.0, 1.0])
+def test_cutoff_bounds_are_inclusive_as_in_difflib(cutoff):
+    """0.0 and 1.0 are valid cutoffs: the range check must not exclude them."""
+    assert INDEX.close_matches("mynetworks", n=2, cutoff=cutoff) == difflib.get_close_matches(
+        "mynetworks", KNOWN, n=2, cutoff=cutoff)

@@ -87,6 +87,34 @@ def test_stray_word_after_a_complete_option_is_not_glued_to_it():
     assert "Remove the stray word 'extra'" in finding.fix.description
 
 
+@pytest.mark.parametrize("arguments", ["extra", "-v extra", "-o syslog_name=x -v extra",
+                                       "-o smtpd_helo_restrictions=a, -v, extra"])
+def test_stray_word_with_no_option_of_its_own_is_removed(arguments):
+    """A stray word that no -o owns (first after the command, or after
+    another flag such as -v) gets the safe edit that removes it alone."""
+    master = SMTP + f"submission inet n - y - - smtpd\n  {arguments}\n"
+    [finding] = lint("", master, "master-option-syntax")
+    column = 3 + arguments.index("extra")
+    assert (finding.line, finding.column) == (3, column)
+    assert finding.fix.description.startswith("Remove the stray word 'extra'")
+    [edit] = finding.fix.edits
+    assert (edit.action, edit.span, finding.fix.safety) == ("replace", (3, column, 3, column + 5),
+                                                            "safe")
+
+
+@pytest.mark.parametrize("option", ["-o smtpd_sasl_auth_enable", "-o = yes", "-o a b=c"])
+def test_master_option_syntax_without_a_name_says_how_to_write_it(option):
+    """With no name=value to rebuild there is no edit, only advice, and the
+    advice shows master.cf's brace form as written: -o { name = value }."""
+    master = SMTP + f"submission inet n - y - - smtpd\n  {option}\n"
+    first = lint("", master, "master-option-syntax")[0]
+    assert (first.line, first.column, first.service) == (3, 6, "submission/inet")
+    assert first.fix.description == (
+        "Write the option of submission/inet as -o name=value (no blanks around '='), "
+        "or as -o { name = value }")
+    assert first.fix.edits == ()
+
+
 def test_unknown_parameter_suggests_the_nearest_name():
     [finding] = lint("smtpd_tls_securty_level = encrypt\n", SMTP, "unknown-parameter")
     assert finding.message.endswith("did you mean smtpd_tls_security_level?")
@@ -121,6 +149,33 @@ def test_obsolete_parameter_names_its_replacement_value():
     [ignored] = lint("smtpd_tls_security_level = may\nsmtpd_use_tls = yes\n", None,
                      "obsolete-parameter")
     assert "ignored, because smtpd_tls_security_level=may (main.cf:1) is set" in ignored.message
+
+
+@pytest.mark.parametrize("main, line, advice, lines", [
+    # the obsolete switch's own value is unknown (a template, or yes only if
+    # a templated name is set): no replacement value
+    ("smtpd_use_tls = {{ use_tls }}\n", 1, "use smtpd_tls_security_level instead", ()),
+    ("tls = {{ tls }}\nsmtpd_use_tls = ${tls?yes}\n", 2,
+     "use smtpd_tls_security_level instead", ()),
+    # smtpd_enforce_tls=yes would win over smtpd_use_tls=yes (encrypt, not
+    # may): while it is unknown, "may" could weaken TLS, so no value
+    ("smtpd_use_tls = yes\nsmtpd_enforce_tls = {{ enforce }}\n", 1,
+     "use smtpd_tls_security_level instead", ()),
+    # smtpd_enforce_tls=no leaves the answer to smtpd_use_tls, which is unknown
+    ("smtpd_enforce_tls = no\ntls = {{ tls }}\nsmtpd_use_tls = ${tls?yes}\n", 1,
+     "use smtpd_tls_security_level instead", ()),
+    # ... and when it is known, its value decides
+    ("smtpd_enforce_tls = no\nsmtpd_use_tls = yes\n", 1,
+     "use smtpd_tls_security_level=may instead", ("smtpd_tls_security_level = may",)),
+])
+def test_obsolete_tls_switch_gives_a_value_only_when_it_is_known(main, line, advice, lines):
+    """A replacement value is a safe fix only when every setting that
+    decides it is known; an unknown one leaves just the advice (unsafe)."""
+    found = {f.line: f for f in lint(main, None, "obsolete-parameter")}
+    finding = found[line]
+    assert finding.message.endswith(f"is obsolete since Postfix 2.3: {advice}")
+    assert finding.fix.lines == lines
+    assert finding.fix.safety == ("safe" if lines else "unsafe")
 
 
 @pytest.mark.parametrize("main, fires", [
@@ -179,6 +234,46 @@ def test_a_block_pasted_twice_is_one_finding():
         "svc1/unix, svc2/unix, ...): master uses only the later entries and ignores the "
         "earlier block")
     assert len(finding.related) == 23
+
+
+def test_a_block_repeated_under_port_numbers_says_master_runs_both():
+    """Consecutive entries whose names differ but whose sockets are the
+    same: master binds both blocks (an error), so the message and fix must
+    not say that master ignores the earlier block."""
+    master = (SMTP + "submission inet n - y - - smtpd\nsubmissions inet n - y - - smtpd\n"
+              "587 inet n - y - - smtpd\n465 inet n - y - - smtpd\n")
+    [finding] = lint("", master, "duplicate-service")
+    assert (finding.line, finding.severity, finding.service) == (4, "error", "587/inet")
+    assert finding.message == (
+        "master.cf:4-5 repeats the 2 entries of master.cf:2-3 (587/inet and 465/inet): "
+        "master starts both blocks, and each connection reaches either one at random")
+    assert finding.fix.description == (
+        "Keep one block of these listeners: delete master.cf:2-3 or master.cf:4-5, or bind "
+        "the two to different addresses (host:port)")
+    assert [r.line for r in finding.related] == [2, 3]
+
+
+PICKUP = "pickup unix n - y 60 1 pickup\n"
+CLEANUP = "cleanup unix n - y - 0 cleanup\n"
+QMGR = "qmgr unix n - n 300 1 qmgr\n"
+
+
+@pytest.mark.parametrize("master, lines", [
+    # the later entries are not next to each other
+    (SMTP + PICKUP + CLEANUP + PICKUP + QMGR + CLEANUP, [4, 6]),
+    # the later entries are, but the earlier ones they repeat are not
+    (SMTP + PICKUP + QMGR + CLEANUP + PICKUP + CLEANUP, [5, 6]),
+    # both are, but one is a second name for a socket (an error) and the
+    # other the same entry again (a warning): two different problems
+    (SMTP + "submission inet n - y - - smtpd\n" + PICKUP + "587 inet n - y - - smtpd\n"
+     + PICKUP, [4, 5]),
+], ids=["later-apart", "earlier-apart", "severities-differ"])
+def test_duplicates_that_are_not_one_block_are_separate_findings(master, lines):
+    """A block finding needs consecutive entries repeating consecutive
+    entries with one kind of problem; anything else is one finding each."""
+    found = lint("", master, "duplicate-service")
+    assert [finding.line for finding in found] == lines
+    assert all(" repeats the " not in finding.message for finding in found)
 
 
 def test_duplicate_parameter_says_whether_the_values_differ():

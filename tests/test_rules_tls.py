@@ -133,6 +133,29 @@ def test_mx_tls_required_from_main_cf_moves_encrypt_to_submission():
                      ("smtpd_tls_security_level", "encrypt", "submission/inet")]
 
 
+@pytest.mark.parametrize("case, lines, edits", [
+    # wrappermode by -o on the MX: remove it there (port 25 then speaks STARTTLS)
+    ("fires-wrapper", (), [("remove", "smtpd_tls_wrappermode", None, "smtp/inet")]),
+    # a required level by -o on the MX: make it opportunistic there
+    ("fires-override", ("  -o smtpd_tls_security_level=may",),
+     [("set", "smtpd_tls_security_level", "may", "smtp/inet")]),
+    # wrappermode from main.cf: off there, and on for the submissions service
+    # that inherited it (not for submission, which sets its own)
+    ("fires-main-wrapper", ("smtpd_tls_wrappermode = no", "  -o smtpd_tls_wrappermode=yes"),
+     [("set", "smtpd_tls_wrappermode", "no", None),
+      ("set", "smtpd_tls_wrappermode", "yes", "submissions/inet")]),
+    # ... but a submissions service that sets its own -o needs no edit
+    ("fires-main-wrapper-own", ("smtpd_tls_wrappermode = no",),
+     [("set", "smtpd_tls_wrappermode", "no", None)]),
+])
+def test_mx_tls_required_fix_follows_where_the_requirement_is_written(case, lines, edits):
+    """The fix changes the setting at its source, and the right one
+    (wrappermode or the level) for the kind of TLS the MX is forced into."""
+    [found] = findings(fixture("mx-tls-required", case), "mx-tls-required")
+    assert found.fix.lines == lines
+    assert [(e.action, e.name, e.value, e.service) for e in found.fix.edits] == edits
+
+
 def test_mx_tls_required_behind_postscreen_names_enforce_tls():
     [found] = findings(fixture("mx-tls-required", "fires-postscreen"), "mx-tls-required")
     assert [r.label for r in found.related] == ["smtpd/pass"]

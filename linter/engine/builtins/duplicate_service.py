@@ -14,33 +14,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.builtins.diagnostics import service_at
 from linter.engine.findings import Finding, Fix, Related
 from linter.engine.run import join_names, make_fix, template_fields
-from linter.postfix.syntax import NodeKind
 
 SHOWN = 4   # services a run's message names before "..."
 
 
 def check(rule, scope) -> Iterator[Finding]:
     config = scope.config
-    if config.master is None:
-        return
-    template_lines = [node.first_line for node in config.master.nodes
-                      if node.kind is NodeKind.TEMPLATE]
+    # The resolver decides what is a duplicate (and leaves alone the pairs
+    # with a template statement between them): its diagnostic sits at the
+    # first field of the later entry.
+    diagnostics = {(diagnostic.line, diagnostic.column): diagnostic
+                   for diagnostic in config.diagnostics if diagnostic.code == rule.id}
     index = {id(view): number for number, view in enumerate(config.services)}
     pairs = []
-    for diagnostic in config.diagnostics:
-        if diagnostic.code != rule.id:
+    for view in config.services:
+        earlier = config.earlier_duplicate(view)
+        if earlier is None:
             continue
-        view = service_at(config, diagnostic)
-        if view is None:
-            continue
-        earlier = config.earlier_duplicate(view)  # was _earlier(): a scan per entry
-        if earlier is None or any(earlier.service.line < line < view.service.line
-                                  for line in template_lines):
-            continue
-        pairs.append((view, earlier, diagnostic))
+        first = view.service.fields[0]
+        diagnostic = diagnostics.get((first.line, first.column))
+        if diagnostic is not None:
+            pairs.append((view, earlier, diagnostic))
     for run in _runs(pairs, index):
         yield _single(rule, scope, *run[0]) if len(run) == 1 else _block(rule, scope, run)
 
@@ -101,20 +97,3 @@ def _block(rule, scope, run: list) -> Finding:
                  f"({shown}): {effect}"),
         service=views[0].service.key, fix=fix, tags=rule.tags,
         related=tuple(_related(scope, earlier) for earlier in earliers))
-
-
-def _key(view) -> tuple:
-    if view.listener is not None and view.listener.port is not None:
-        return ("inet", view.listener.host, view.listener.port)
-    return (view.service.type, view.service.name)
-
-
-def _earlier(config, view):
-    """The last valid entry before ``view`` with the same listener."""
-    found = None
-    for other in config.services:
-        if other is view:
-            return found
-        if other.service.valid and _key(other) == _key(view):
-            found = other
-    return found

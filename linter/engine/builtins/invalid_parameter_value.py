@@ -36,7 +36,7 @@ def check(rule, scope) -> Iterator[Finding]:
             setting = config.context.setting(param.name)
             if setting is None or in_force[param.name] is not param:
                 continue  # a later line of the same name is the one in force
-            problem = _problem(setting, booleans, levels, config.data.raw)
+            problem = _problem(setting, booleans, levels)
             if problem:
                 yield _finding(rule, scope, scope.main_path, param.value_line,
                                param.value_column, f"{param.name} = {param.raw} "
@@ -45,11 +45,10 @@ def check(rule, scope) -> Iterator[Finding]:
         prefixes = DAEMON_PREFIXES.get(view.service.command, ())
         for override in view.service.override_map().values():
             setting = view.setting(override.name)
-            if setting is None:
-                continue
+            assert setting is not None  # an -o is a setting of its service's context
             daemon_reads = override.name.startswith(prefixes) if prefixes else False
             problem = _problem(setting, booleans if daemon_reads else frozenset(),
-                               levels if daemon_reads else {}, config.data.raw)
+                               levels if daemon_reads else {})
             if problem:
                 yield _finding(rule, scope, scope.master_path, override.line,
                                override.column,
@@ -58,15 +57,15 @@ def check(rule, scope) -> Iterator[Finding]:
     yield from findings_for(rule, scope, config.value_problems)  # compatibility_level...
 
 
-def _problem(setting: Setting, booleans: frozenset[str], levels: dict[str, list[str]],
-             raw_names: frozenset[str]) -> tuple[str, str | None] | None:
+def _problem(setting: Setting, booleans: frozenset[str],
+             levels: dict[str, list[str]]) -> tuple[str, str | None] | None:
     """(what is wrong, the value to write instead or None)."""
     if has_placeholder(setting.raw) or setting.expansion.unknown:
         return None
-    if setting.expansion.errors and setting.name not in raw_names:
+    # Postfix never expands its raw parameters (mailbox_command, ...): the
+    # expander gives them no errors, so an error here is one Postfix stops on.
+    if setting.expansion.errors:
         return (f"Postfix cannot expand it: {setting.expansion.errors[0]}", None)
-    if not setting.known:
-        return None
     value = setting.value.strip()
     if setting.name in booleans and value.lower() not in ("yes", "no"):
         meant = {"true": "yes", "on": "yes", "1": "yes", "enabled": "yes",

@@ -23,23 +23,21 @@ def check(rule, scope) -> Iterator[Finding]:
     for diagnostic in scope.config.diagnostics:
         if diagnostic.code != rule.id:
             continue
+        # The parser reports these only on the words of an entry it keeps:
+        # each has its service, and its word among the service's arguments.
         view = service_at(scope.config, diagnostic)
-        fix = None
-        if view is not None:
-            fix = repair(view.service, diagnostic.line, diagnostic.column, scope.master_path)
+        assert view is not None
+        fix = repair(view.service, diagnostic.line, diagnostic.column, scope.master_path)
         yield Finding(rule=rule.id, severity=rule.severity, path=diagnostic.path,
                       line=diagnostic.line, column=diagnostic.column,
-                      message=diagnostic.message,
-                      service=view.service.key if view else None, fix=fix, tags=rule.tags)
+                      message=diagnostic.message, service=view.service.key, fix=fix,
+                      tags=rule.tags)
 
 
-def repair(service: Service, line: int, column: int, path: str) -> Fix | None:
+def repair(service: Service, line: int, column: int, path: str) -> Fix:
     """The fix for the broken word at ``line:column`` of ``service``."""
     words = service.arguments
-    index = next((i for i, word in enumerate(words)
-                  if word.line == line and word.column == column), None)
-    if index is None:
-        return None
+    [index] = [i for i, word in enumerate(words) if (word.line, word.column) == (line, column)]
     word = words[index]
     option_start = _option_start(words, index)
     if option_start is not None and index > option_start + 1 \
@@ -53,7 +51,7 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix | None:
     name, value, end = _intended(words, option_start, index)
     if name is None:
         return Fix(f"Write the option of {service.key} as -o name=value (no blanks "
-                   "around '='), or as -o {{ name = value }}")
+                   "around '='), or as -o { name = value }")
     line_text = f"{INDENT}-o {name}={value}" if not any(c in BLANKS for c in value) \
         else f"{INDENT}-o {{ {name} = {value} }}"
     return Fix(f"Rewrite the option of {service.key} as one word: {line_text.strip()}",

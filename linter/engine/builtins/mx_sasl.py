@@ -24,12 +24,11 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     return report(rule, scope, problems)
 
 
-def _fix(scope: Scope, view: ServiceView, setting: Setting) -> Fix | None:
+def _fix(scope: Scope, view: ServiceView, setting: Setting) -> Fix:
     if setting.source.kind == "master":
         return Fix(f"Remove -o {SASL}={setting.raw.strip()} from {view.label}", (),
                    (Edit("remove", scope.master_path, SASL, service=view.service.key),))
-    if setting.source.kind != "main":
-        return None
+    # Otherwise main.cf turned it on: Postfix's default is no.
     relying = [other for other in scope.config.smtpd_services()
                if other.role in ("submission", "submissions")
                and _inherits(other, SASL) and is_yes(other.setting(SASL)) is True]

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from linter.engine.builtins.tls_mode import (
     cause_origin,
-    default_unknown,
     describe,
     is_loopback,
     obsolete_note,
@@ -31,9 +30,10 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
         if view.tls not in ("required", "wrapper") or is_loopback(view) or templated(view):
             continue
+        # Postfix's defaults require no TLS: a written wrappermode, level or
+        # smtpd_enforce_tls (main.cf or -o) always decides here.
         cause = tls_cause(view)
-        if cause is None or default_unknown(scope.config, cause):
-            continue
+        assert cause is not None and cause.source.kind in ("main", "master")
         detail = ("runs implicit TLS (wrappermode)" if view.tls == "wrapper"
                   else "requires STARTTLS")
         short = "run implicit TLS" if view.tls == "wrapper" else "require STARTTLS"
@@ -44,7 +44,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     return report(rule, scope, problems)
 
 
-def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix | None:
+def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix:
     wrapper = view.tls == "wrapper"
     if cause.source.kind == "master":
         if wrapper:
@@ -55,8 +55,6 @@ def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix | None:
         return Fix(f"Make TLS opportunistic on {view.label}: -o {LEVEL}=may",
                    (f"  -o {LEVEL}=may",),
                    (Edit("set", scope.master_path, LEVEL, "may", view.service.key),))
-    if cause.source.kind != "main":
-        return None
     name, safe, strict, role = ((WRAPPER, "no", "yes", "submissions") if wrapper
                                 else (LEVEL, "may", "encrypt", "submission"))
     lines = [f"{name} = {safe}"]

@@ -30,10 +30,8 @@ RULE_ID = "obsolete-parameter"
 
 @cache
 def _builtin_table() -> dict:
-    for rule in builtin_rules():
-        if rule.id == RULE_ID:
-            return rule.check.get("options", {}).get("parameters", {})
-    return {}
+    rule = next(rule for rule in builtin_rules() if rule.id == RULE_ID)
+    return rule.check.get("options", {}).get("parameters", {})
 
 
 def obsolete_table() -> dict:
@@ -121,7 +119,11 @@ def _replacement_value(name: str, entry: dict, context: Context) -> str | None:
     if entry.get("copy_value"):
         setting = context.setting(name)
         return setting.raw.strip() if setting is not None else None
-    stronger = _mapped(entry.get("stronger", {}), context)
+    stronger_table = entry.get("stronger", {})
+    if any(not setting.known for other in stronger_table
+           if (setting := context.setting(other)) is not None):
+        return None   # the stronger setting may win once it is known: no value to give
+    stronger = _mapped(stronger_table, context)
     if stronger is not None:
         return stronger
     setting = context.setting(name)

@@ -6,10 +6,15 @@ when the level is empty the obsolete smtpd_enforce_tls/smtpd_use_tls.
 
 from __future__ import annotations
 
+import ipaddress
+
 from linter.postfix.resolve import ServiceView, Setting
 from linter.postfix.template import has_placeholder
 
-LOOPBACK = ("127.", "::1", "localhost")
+# Names that mean loopback: RFC 6761's localhost (and *.localhost), and
+# what Debian's and Red Hat's /etc/hosts give to 127.0.0.1 and ::1.
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost",
+                            "ip6-loopback"})
 
 
 OBSOLETE = ("smtpd_enforce_tls", "smtpd_use_tls")
@@ -55,8 +60,22 @@ def describe(setting: Setting | None) -> str:
 
 def is_loopback(view: ServiceView) -> bool:
     """A listener only local clients reach (not a publicly-referenced MX)."""
-    host = view.listener.host if view.listener else ""
-    return bool(host) and host.startswith(LOOPBACK)
+    return is_loopback_host(view.listener.host if view.listener else "")
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8 or ::1 in any spelling (an IPv4-mapped ::ffff:127.x too),
+    or a loopback name; not a name or address that only starts like one
+    (localhost.example.com, ::10)."""
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False   # another name (or no host: all of inet_interfaces)
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return (mapped or address).is_loopback
 
 
 def templated(view: ServiceView) -> bool:
