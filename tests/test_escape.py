@@ -48,6 +48,28 @@ def test_plain_keeps_text_and_escapes_the_rest():
     assert one_line("a\nb\tc\u2028d") == "a\\nb\\tc\\u2028d"
 
 
+@pytest.mark.parametrize("char, shown", [
+    ("\x00", "\\x00"), ("\x9f", "\\x9f"), ("\xad", "\\xad"),    # one byte: \xNN
+    ("\u034f", "\\u034f"), ("\uffff", "\\uffff"),                 # BMP: \uNNNN
+    ("\U000110bd", "\\U000110bd"), ("\U000e0fff", "\\U000e0fff"),  # astral: \UNNNNNNNN
+    ("\udc80", "\\x80"), ("\udcff", "\\xff"),    # surrogateescape: the byte that was read
+    ("\udc7f", "\\udc7f"), ("\udd00", "\\udd00"), ("\ud800", "\\ud800"),  # other surrogates
+])
+def test_each_escape_form_at_its_edges(char, shown):
+    """The escape's form changes at exact code points: the undecodable
+    bytes 0x80-0xff (U+DC80-U+DCFF) show as the byte, other lone
+    surrogates as code points."""
+    assert plain(char) == shown
+    assert (unicode_text(char) == shown) is (0xD800 <= ord(char) <= 0xDFFF)
+
+
+def test_no_unsafe_character_sits_on_an_escape_form_boundary():
+    """U+0100 and U+10000 are letters, never escaped: so moving the
+    ``< 0x100`` / ``< 0x10000`` boundaries of ``_escape`` by one changes
+    nothing (tests/mutation/equivalent.txt relies on this)."""
+    assert not UNSAFE.search("\u00ff\u0100\U00010000")
+
+
 def test_workflow_commands_are_made_inert():
     assert plain("::stop-commands::x") == "\\x3a:stop-commands::x"
     assert plain("ok\n   ::error::y") == "ok\n   \\x3a:error::y"

@@ -18,6 +18,7 @@ C_SPACE = " \t\n\v\f\r"
 LONG_MAX = 2**63 - 1
 LONG_MIN = -(2**63)
 ULONG_MAX = 2**64 - 1
+_BLANKS = re.compile(f"[{re.escape(C_SPACE)}]*")   # what strtol skips
 _DIGITS = re.compile(r"[0-9]*")
 # A longer run of significant digits overflows a 64-bit long for sure.
 _MAX_SIGNIFICANT = 20
@@ -41,10 +42,8 @@ class CLong:
 
 def strtol(text: str, start: int = 0) -> CLong:
     """C ``strtol`` from ``text[start]``: blanks, a sign, ASCII digits."""
-    index = start
+    index = _BLANKS.match(text, start).end()
     length = len(text)
-    while index < length and text[index] in C_SPACE:
-        index += 1
     negative = False
     if index < length and text[index] in "+-":
         negative = text[index] == "-"
