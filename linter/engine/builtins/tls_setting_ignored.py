@@ -91,10 +91,9 @@ def _chain_everywhere(scope: Scope) -> bool:
 
 def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
     for override in view.service.override_map().values():
-        if not override.name.startswith(CLIENT_PREFIXES):
-            continue
+        # An -o always defines its name: the None test only narrows the type.
         setting = view.setting(override.name)
-        if setting is None:
+        if setting is None or not override.name.startswith(CLIENT_PREFIXES):
             continue
         reason = "it is an SMTP client (smtp) parameter, which smtpd never reads"
         server = "smtpd_" + override.name[len("smtp_"):]
