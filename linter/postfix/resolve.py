@@ -12,6 +12,7 @@ import weakref
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.expand import (
@@ -638,19 +639,17 @@ def _expansion_problems(config: Configuration) -> list[Diagnostic]:
                   for override in view.service.overrides}
     overridden |= default_references(config.version)  # legacy names postconf knows
     main_params = config.main.definitions() if config.main else {}
+    # A raw parameter (smtpd_reject_footer) is not expanded: its expansion
+    # has no undefined names and no errors, as postconf reports none.
     for name, param in main_params.items():
-        setting = config.context.setting(name)
-        if setting is None or name in config.data.raw:
-            continue
+        setting = cast(Setting, config.context.setting(name))  # written: always defined
         undefined = setting.expansion.undefined - overridden
         diagnostics.extend(_report(config.main.path, param.value_line, param.value_column,
                                    name, setting.expansion, undefined))
     diagnostics.extend(_derived_hostname_problems(config, main_params))
     for view in config.services:
         for override in view.service.override_map().values():
-            setting = view.setting(override.name)
-            if setting is None or override.name in config.data.raw:
-                continue
+            setting = cast(Setting, view.setting(override.name))  # an -o defines its name
             diagnostics.extend(_report(config.master.path, override.line, override.column,
                                        f"{view.service.key}: {override.name}",
                                        setting.expansion,
@@ -664,11 +663,9 @@ def _derived_hostname_problems(config: Configuration,
     """A short host name plus a written mydomain makes myhostname; Postfix
     expands that again, and stops on a stray "$" in it."""
     param = main_params.get("mydomain")
-    # Unwritten, myhostname is derived (its default is "", never None: the
-    # None test only narrows the type).
-    setting = config.context.setting("myhostname")
-    if param is None or "myhostname" in main_params or setting is None:
+    if param is None or "myhostname" in main_params:
         return []
+    setting = cast(Setting, config.context.setting("myhostname"))  # its default is ""
     return _report(config.main.path, param.value_line, param.value_column,
                    "myhostname (the host name with mydomain)", setting.expansion, set())
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from linter.engine.builtins.tls_mode import templated
 from linter.engine.findings import Edit, Finding, Fix
@@ -91,10 +92,9 @@ def _chain_everywhere(scope: Scope) -> bool:
 
 def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
     for override in view.service.override_map().values():
-        # An -o always defines its name: the None test only narrows the type.
-        setting = view.setting(override.name)
-        if setting is None or not override.name.startswith(CLIENT_PREFIXES):
+        if not override.name.startswith(CLIENT_PREFIXES):
             continue
+        setting = cast(Setting, view.setting(override.name))  # an -o always defines its name
         reason = "it is an SMTP client (smtp) parameter, which smtpd never reads"
         server = "smtpd_" + override.name[len("smtp_"):]
         if server in scope.config.data.defaults and not (
