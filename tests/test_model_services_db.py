@@ -66,3 +66,41 @@ def test_without_a_database_unknown_names_are_not_errors(services):
     services("services: files\n", "")
     assert not ports.services_database_works()
     assert ports.listener("nope", {}).problems == ()
+
+
+def test_other_sources_resolve_names_through_getservbyname(services, monkeypatch):
+    """With nsswitch naming another source (ldap), /etc/services alone is not
+    the answer: the name goes to getservbyname(name, "tcp"), once, and a name
+    it does not know (OSError) is no port."""
+    import socket
+
+    asked = []
+
+    def fake(name, protocol):
+        asked.append((name, protocol))
+        table = {"smtp": 25, "domain": 53, "imaps": 993}
+        if name not in table:
+            raise OSError("service/proto not found")
+        return table[name]
+
+    monkeypatch.setattr(socket, "getservbyname", fake)
+    services("services: files ldap\n", TABLE)
+    assert ports.services_port("imaps") == 993
+    assert ports.services_port("imaps") == 993 and asked == [("imaps", "tcp")]  # cached
+    assert ports.services_port("x") is None        # in TABLE, but the file is not consulted
+    assert ports.services_database_works()
+    problem = ports.listener("nope", {}).problems[0]
+    assert problem.severity == "error" and "services database" in problem.message
+
+
+def test_the_real_getservbyname_places_submission_on_587(services):
+    """Unpatched, the fallback asks this host's services database, as
+    master's getaddrinfo() does: "submission" is 587 there."""
+    import socket
+
+    services("services: files ldap\n", None)
+    try:
+        expected = socket.getservbyname("submission", "tcp")
+    except OSError:
+        pytest.skip("this host's services database has no 'submission'")
+    assert ports.services_port("submission") == expected == 587

@@ -5,7 +5,13 @@ defaults."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+
 import pytest
+from conftest import requires_postconf
 
 from linter.postfix.main_cf import parse_main_cf
 from linter.postfix.master_cf import parse_master_cf
@@ -138,6 +144,15 @@ def test_known_tcp_ports_decide_before_the_services_database():
     assert view(config, "submission").role == "other"
 
 
+def test_an_smtpd_on_a_unix_socket_has_no_role():
+    """A valid unix-socket smtpd (a local content-filter return path) has no
+    network listener, so no port decides a role for it."""
+    config = configure("", SMTP + "local-in unix n - n - - smtpd\n")
+    local = view(config, "local-in")
+    assert local.service.valid and local.listener is None and local.role is None
+    assert [v.service.name for v in config.smtpd_services()] == ["smtp"]
+
+
 def test_non_smtpd_services_have_no_role():
     config = configure("", "smtp inet n - y - - postscreen\npickup unix n - y 60 1 pickup\n"
                            "smtpd pass - - y - - smtpd\n"
@@ -237,3 +252,81 @@ def test_macro_errors_become_diagnostics():
 def test_no_main_cf_means_defaults_and_no_master_cf_means_no_services():
     config = configure(None, None)
     assert config.services == [] and config.context.value("smtpd_tls_security_level") == ""
+
+
+def postconf(tmp_path, main: str, master: str, *args: str) -> subprocess.CompletedProcess:
+    """The real postconf on these files (aged: postconf re-reads young files)."""
+    for name, text in (("main.cf", main), ("master.cf", master)):
+        path = tmp_path / name
+        path.write_text(text)
+        os.utime(path, (path.stat().st_mtime - 10,) * 2)
+    binary = shutil.which("postconf") or "/usr/sbin/postconf"
+    return subprocess.run([binary, "-c", str(tmp_path), *args],
+                          capture_output=True, text=True, check=False)
+
+
+def test_a_short_host_name_with_a_template_mydomain_makes_myhostname_unknown():
+    """check_myhostname() appends mydomain as main.cf writes it: a template
+    there leaves myhostname unknown, not "vm.{{ domain }}"."""
+    config = configure("mydomain = {{ domain }}\n", SMTP, host_values={HOSTNAME: "vm"})
+    assert not config.context.setting("myhostname").known
+    assert not config.context.setting("mydomain").known
+    known = configure("mydomain = example.net\n", SMTP, host_values={HOSTNAME: "vm"})
+    assert known.context.setting("myhostname").known
+
+
+KNOWN_PORTS = "known_tcp_ports = lmtp=24, smtp=25, submission 587, 25=foo, smtps=submissions=465\n"
+
+
+@requires_postconf
+def test_known_tcp_ports_warnings_are_the_ones_postfix_gives(tmp_path):
+    """mail_params_init() (postconf -m runs it) warns about each bad item
+    and skips it; the model reports the same items for the same reasons,
+    located at the value in main.cf."""
+    oracle = postconf(tmp_path, KNOWN_PORTS, SMTP, "-m")
+    item = re.compile(r"""known_tcp_ports: in ["'](.*?)["'](?::| is) (.*?)(?:: Postfix|$)""")
+    postfix = [item.search(line).groups() for line in oracle.stderr.splitlines()
+               if "known_tcp_ports" in line]
+    assert postfix == [(" submission 587", 'not in "name = value" form'),
+                       (" 25=foo", "numerical service name")]
+    config = configure(KNOWN_PORTS)
+    problems = config.value_problems
+    assert [item.search(d.message).groups() for d in problems] == postfix
+    assert {(d.line, d.column, d.code, d.severity) for d in problems} == {
+        (1, 19, "invalid-parameter-value", "warning")}
+    assert view(config, "smtp").listener.port == 25   # the good items still apply
+
+
+@requires_postconf
+def test_a_raw_parameter_names_no_undefined_parameter(tmp_path):
+    """smtpd_reject_footer is expanded at reply time ($client_address), so
+    postconf does not call its names undefined, in main.cf or in an -o."""
+    main = "smtpd_reject_footer = Your address: $client_address\nsmtpd_banner = $nonesuch\n"
+    master = SMTP + "submission inet n - y - - smtpd\n  -o { smtpd_reject_footer = $client_name }\n"
+    oracle = postconf(tmp_path, main, master, "-n")
+    assert "undefined parameter: nonesuch" in oracle.stderr
+    assert "client_address" not in oracle.stderr
+    assert "client_name" not in postconf(tmp_path, main, master, "-P").stderr
+    config = configure(main, master)
+    undefined = [d.message for d in config.diagnostics if d.code == "undefined-parameter"]
+    assert len(undefined) == 1 and "$nonesuch" in undefined[0]
+
+
+@requires_postconf
+@pytest.mark.parametrize("level, valid", [("3.x", False), ("3.1024", False), ("3.6", True),
+                                          ("1024.0", True)])
+def test_malformed_compatibility_level_is_an_error_in_main_cf_and_in_o(tmp_path, level, valid):
+    """compat_level_from_string() rejects what postconf rejects; an -o level
+    is read by the daemon the same way (postconf -P does not check it)."""
+    oracle = postconf(tmp_path, f"compatibility_level = {level}\n", SMTP, "compatibility_level")
+    assert (oracle.returncode == 0) is valid
+    assert ("malformed compatibility level syntax" in oracle.stderr) is not valid
+    master = SMTP + f"submission inet n - y - - smtpd\n  -o compatibility_level={level}\n"
+    config = configure(f"compatibility_level = {level}\n", master)
+    found = [(d.path, d.line, d.column, d.severity) for d in config.diagnostics
+             if "compatibility level" in d.message]
+    expected = [("main.cf", 1, 23, "error"), ("master.cf", 3, 6, "error")]
+    assert found == ([] if valid else expected)
+    if not valid:
+        assert any(d.message.startswith("submission/inet: -o compatibility_level = ")
+                   for d in config.diagnostics)

@@ -508,6 +508,8 @@ def test_stand_in_message_names_the_listener_and_the_evidence():
 @pytest.mark.parametrize("case, severity", [
     ("fires-content-filter", "warning"), ("fires-own-sasl-no-tls", "warning"),
     ("fires-proxied-mx", "warning"), ("fires-xclient-inherited", "warning"),
+    # an empty smtpd_upstream_proxy_protocol is Postfix's "no proxy"
+    ("fires-empty-proxy-protocol", "warning"),
     ("fires-proxied", "info"), ("fires-xclient", "info"),
 ])
 def test_submissions_stand_in_branches(case, severity):

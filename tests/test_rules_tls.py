@@ -49,6 +49,15 @@ def test_invalid_protocol_lists_are_unknown():
     assert admitted_protocols(">=TLSv1.2", bounds=False) is None   # before 3.6
 
 
+def test_an_unknown_excluded_name_invalidates_the_whole_list():
+    """tls_proto_mask_lims() returns TLS_PROTOCOL_INVALID for ``!name`` with a
+    name it does not know, as for an included one, and smtpd then disables
+    TLS: the list admits nothing, so no legacy version is reported."""
+    assert admitted_protocols("!SSLv2, !SSLV3") is None   # SSLV3: case matters
+    assert legacy_admitted("!SSLv2, !SSLV3") is None
+    assert legacy_admitted("!SSLv2, !SSLv3") == ("TLSv1", "TLSv1.1")
+
+
 @pytest.mark.parametrize("cipherlist, exclusions, weak", [
     ("aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH", "", ()),
     ("aNULL:-aNULL:HIGH:@STRENGTH", "", ()),
@@ -196,6 +205,15 @@ def test_setting_ignored_client_parameter_on_smtpd():
                                     "(set by -o at master.cf:4) has no effect")
     assert [(e.action, e.name, e.service) for e in found.fix.edits] == [
         ("remove", "smtp_tls_security_level", "smtps/inet")]
+
+
+def test_setting_ignored_reports_a_cert_file_once_not_its_defaulted_key_file():
+    """smtpd_tls_key_file defaults to $smtpd_tls_cert_file (postconf -d): a
+    combined cert+key file leaves the key file unwritten, and only what
+    main.cf writes has a line to remove."""
+    found = findings(fixture("tls-setting-ignored", "fires-cert-without-key"),
+                     "tls-setting-ignored")
+    assert [(f.parameter, f.line) for f in found] == [("smtpd_tls_cert_file", 2)]
 
 
 # --- the shared corpus, as its MANIFEST describes it -------------------------

@@ -12,6 +12,7 @@ import weakref
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from linter.diagnostics import Diagnostic
 from linter.postfix.expand import (
@@ -178,13 +179,11 @@ class Context:
         mail_params.c reads before any default exists."""
         return self.raw_value(name) if self._written(name) else None
 
-    def is_unknown(self, name: str) -> bool:
-        """A name whose value depends on the host or on a template."""
-        if name in self._unknown:
-            return True
-        if name in HOSTNAME_DEFAULTS and not self._written(name):
-            return not self.host_defaults().known(name)
-        return False
+    def host_default_unknown(self, name: str) -> bool:
+        """myhostname or mydomain, unwritten, when the host cannot give it
+        (the host-derived defaults in self._unknown are asked for first)."""
+        return (name in HOSTNAME_DEFAULTS and not self._written(name)
+                and not self.host_defaults().known(name))
 
     def source(self, name: str) -> Source:
         if name in self._overrides:
@@ -194,9 +193,6 @@ class Context:
             param = self._main[name]
             return Source("main", self._main_path, param.line, param.column)
         return Source("default")
-
-    def is_defined(self, name: str) -> bool:
-        return self.raw_value(name) is not None
 
     def setting(self, name: str) -> Setting | None:
         """The effective setting of ``name``, or None when nothing defines it."""
@@ -224,12 +220,6 @@ class Context:
     def local_names(self) -> frozenset[str]:
         """What this context writes and its parent does not (-o, service_name)."""
         return self._local
-
-    def shared_setting(self, name: str) -> Setting | None:
-        """The parent's setting of ``name`` when this context shares it."""
-        if self._parent is None or name in self._cache:
-            return None
-        return self._shared_setting(name)
 
     def shares(self, name: str) -> bool:
         """Whether this context's setting of ``name`` is its parent's."""
@@ -273,9 +263,6 @@ class Context:
     def value(self, name: str) -> str:
         setting = self.setting(name)
         return setting.value if setting else ""
-
-    def expand(self, text: str) -> Expansion:
-        return self._expander().expand(text)
 
     def _expander(self) -> Expander:
         """This table's expander, kept with its memo. It reaches back to
@@ -378,7 +365,7 @@ class _UnknownNames:
     def __contains__(self, name: object) -> bool:
         if name in self._fixed:
             return True
-        return name in HOSTNAME_DEFAULTS and self._context().is_unknown(name)
+        return self._context().host_default_unknown(name)
 
 
 @dataclass(slots=True)
@@ -470,9 +457,6 @@ class Configuration:
             self._smtpd = (len(self.services),
                            [view for view in self.services if view.role is not None])
         return self._smtpd[1]
-
-    def by_role(self, role: str) -> list[ServiceView]:
-        return [view for view in self.smtpd_services() if view.role == role]
 
     # For each valid entry, the last earlier valid entry of its listener.
     earlier_entries: dict[int, ServiceView] = field(default_factory=dict)
@@ -655,19 +639,17 @@ def _expansion_problems(config: Configuration) -> list[Diagnostic]:
                   for override in view.service.overrides}
     overridden |= default_references(config.version)  # legacy names postconf knows
     main_params = config.main.definitions() if config.main else {}
+    # A raw parameter (smtpd_reject_footer) is not expanded: its expansion
+    # has no undefined names and no errors, as postconf reports none.
     for name, param in main_params.items():
-        setting = config.context.setting(name)
-        if setting is None or name in config.data.raw:
-            continue
+        setting = cast(Setting, config.context.setting(name))  # written: always defined
         undefined = setting.expansion.undefined - overridden
         diagnostics.extend(_report(config.main.path, param.value_line, param.value_column,
                                    name, setting.expansion, undefined))
     diagnostics.extend(_derived_hostname_problems(config, main_params))
     for view in config.services:
         for override in view.service.override_map().values():
-            setting = view.setting(override.name)
-            if setting is None or override.name in config.data.raw:
-                continue
+            setting = cast(Setting, view.setting(override.name))  # an -o defines its name
             diagnostics.extend(_report(config.master.path, override.line, override.column,
                                        f"{view.service.key}: {override.name}",
                                        setting.expansion,
@@ -683,9 +665,7 @@ def _derived_hostname_problems(config: Configuration,
     param = main_params.get("mydomain")
     if param is None or "myhostname" in main_params:
         return []
-    setting = config.context.setting("myhostname")
-    if setting is None or setting.source.kind != "default":
-        return []
+    setting = cast(Setting, config.context.setting("myhostname"))  # its default is ""
     return _report(config.main.path, param.value_line, param.value_column,
                    "myhostname (the host name with mydomain)", setting.expansion, set())
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from linter.engine.builtins.tls_mode import templated
 from linter.engine.findings import Edit, Finding, Fix
@@ -93,9 +94,7 @@ def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Proble
     for override in view.service.override_map().values():
         if not override.name.startswith(CLIENT_PREFIXES):
             continue
-        setting = view.setting(override.name)
-        if setting is None:
-            continue
+        setting = cast(Setting, view.setting(override.name))  # an -o always defines its name
         reason = "it is an SMTP client (smtp) parameter, which smtpd never reads"
         server = "smtpd_" + override.name[len("smtp_"):]
         if server in scope.config.data.defaults and not (

@@ -5,12 +5,14 @@ restriction list such as ``$mua_client_restrictions``.
 Judged only with a main.cf in hand, and not when main.cf is a template
 (a loop or include may define the name); names that postconf derives
 (delivery services, ``ldap:name`` tables, restriction classes) count as
-defined.
+defined. A raw parameter (smtpd_reject_footer's ``$client_address``) is
+not expanded, so its names are not references, as postconf agrees.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from linter.engine.builtins.parameter_names import (
     at,
@@ -20,6 +22,7 @@ from linter.engine.builtins.parameter_names import (
 )
 from linter.engine.findings import Edit, Finding, Fix
 from linter.postfix.expand import Expansion
+from linter.postfix.resolve import Setting
 from linter.postfix.template import has_placeholder
 
 
@@ -39,18 +42,14 @@ def check(rule, scope) -> Iterator[Finding]:
 
     overridden = {o.name for view in config.services for o in view.service.overrides}
     for name, param in config.main.definitions().items():
-        setting = config.context.setting(name)
-        if setting is None or name in config.data.raw:
-            continue
+        setting = cast(Setting, config.context.setting(name))  # written: always defined
         for ref in missing(setting.expansion, param.raw, overridden):
             yield _finding(rule, scope, config.main.path, param.value_line,
                            param.value_column, f"{name} ({at(scope.main_path, param.line)})",
                            ref, suggestions, None, name)
     for view in config.services:
         for override in view.service.override_map().values():
-            setting = view.setting(override.name)
-            if setting is None or override.name in config.data.raw:
-                continue
+            setting = cast(Setting, view.setting(override.name))  # an -o defines its name
             for ref in missing(setting.expansion, override.raw, set()):
                 yield _finding(rule, scope, scope.master_path, override.line,
                                override.column, f"{view.label}: -o {override.name}",

@@ -69,10 +69,10 @@ def check(rule, scope) -> Iterator[Finding]:
 
 
 def close_names(data) -> CloseNames:
-    """The did-you-mean index of a version's parameters (built once)."""
-    if data is parameter_data(data.version):
-        return _close_names(data.version)
-    return CloseNames(data.defaults)
+    """The did-you-mean index of a version's parameters (built once). A
+    configuration's data is always parameter_data(version), cached, so the
+    index is keyed by the version alone."""
+    return _close_names(data.version)
 
 
 @lru_cache(maxsize=4)
