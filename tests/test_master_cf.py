@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
+from conftest import requires_postconf
+from postconf_oracle import POSTCONF
 
 from linter.postfix.master_cf import parse_master_cf
 
@@ -154,3 +158,54 @@ def test_indented_first_line_is_ignored_with_a_warning():
     master = parse_master_cf("  -o x=y\nsmtp inet n - y - - smtpd\n")
     assert [s.name for s in master.services] == ["smtp"]
     assert master.diagnostics[0].severity == "warning"
+
+
+# An entry whose first field a template fills in, and lines that are
+# template text only (a whole-line placeholder or a statement).
+TEMPLATED_ENTRY_LINES = [
+    "{{ svc.name }} inet n - y - - smtpd",
+    "{{svc}} inet n - y - - smtpd",
+    "{{- name -}}  inet n - y - - smtpd",
+    "%{name} inet n - y - - smtpd",
+]
+TEMPLATE_ONLY_LINES = ["{{ extra_services }}", '{{- "\\n" }}', "{% if tls %}",
+                       "{# a comment #}", "<% if tls %>", "<%= @name %> inet n - y - - smtpd",
+                       "%{name}"]
+
+
+@pytest.mark.parametrize("line", TEMPLATED_ENTRY_LINES)
+def test_a_placeholder_that_starts_an_entry_owns_the_options_below_it(line):
+    """The -o lines under ``{{ svc.name }} inet ...`` are that entry's, not
+    the entry's before it (which once got them, and a wrappermode with
+    them: a false error on port 25)."""
+    master = parse_master_cf(f"smtp inet n - y - - smtpd\n{line}\n"
+                             "  -o smtpd_tls_wrappermode=yes\n")
+    smtp, templated = master.services
+    assert smtp.overrides == [] and smtp.arguments == []
+    assert templated.templated and templated.line == 2
+    assert master.diagnostics == []
+
+
+@pytest.mark.parametrize("line", TEMPLATE_ONLY_LINES)
+def test_a_template_line_is_not_an_entry(line):
+    master = parse_master_cf(f"smtp inet n - y - - smtpd\n{line}\n"
+                             "  -o syslog_name=x\n")
+    [smtp] = master.services
+    assert smtp.override_map()["syslog_name"].raw == "x"
+    assert master.templated
+
+
+@requires_postconf
+def test_postconf_reads_a_templated_name_as_its_own_entry(tmp_path):
+    """What master makes of it: postconf -M lists the placeholder entry
+    with the -o below it, and smtp without."""
+    (tmp_path / "main.cf").write_text("")
+    (tmp_path / "master.cf").write_text(
+        "smtp inet n - y - - smtpd\n{{svc}} inet n - y - - smtpd\n"
+        "  -o smtpd_tls_wrappermode=yes\n")
+    listed = subprocess.run([POSTCONF, "-c", str(tmp_path), "-M"], capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    assert [line.split()[0] for line in listed] == ["smtp", "{{svc}}"]
+    assert "wrappermode" not in listed[0] and "wrappermode" in listed[1]
+    master = parse_master_cf((tmp_path / "master.cf").read_text())
+    assert [service.name for service in master.services] == ["smtp", "{{svc}}"]

@@ -19,6 +19,8 @@ import re
 # A line that starts with template syntax is template text, not Postfix text
 # (Jinja {% %}, {# #}, {{ }}, ERB <% %>, %{var} installer prefixes).
 CONTROL_LINE = re.compile(r"^\s*(\{%|\{#|\{\{|<%|%\{[A-Za-z_])")
+# Where an output placeholder ends: what follows it on its line is Postfix text.
+_OUTPUT_END = {"{{": "}}", "%{": "}"}
 # Forms without ambiguous repetition: a regular expression is linear here.
 _SIMPLE = re.compile(
     r"%\{[A-Za-z_][\w.]*\}"          # %{var} installer templates
@@ -27,7 +29,19 @@ _SIMPLE = re.compile(
 
 
 def is_control_line(text: str) -> bool:
-    return CONTROL_LINE.match(text) is not None
+    """A statement line, or a line that is only an output placeholder
+    (``{{ extra_services }}``). A placeholder followed by more words
+    (``{{ svc.name }} inet n - y - - smtpd``) starts an entry whose first
+    field the template fills in: master reads it as an entry, and the
+    ``-o`` lines below it are its own, not the entry's before it."""
+    match = CONTROL_LINE.match(text)
+    if match is None:
+        return False
+    closing = _OUTPUT_END.get(match.group(1)[:2])
+    if closing is None:
+        return True
+    end = text.find(closing, match.end())
+    return end < 0 or not text[end + len(closing):].strip()
 
 
 def has_placeholder(text: str) -> bool:
