@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS_ENV = "SMTPLINT_CORPUS"
 # CI sets this: a test must not skip for a missing tool or corpus there.
 REQUIRE_ALL = bool(os.environ.get("SMTPLINT_REQUIRE_ALL"))
+
+# scripts/mutate: mutmut's trampolines put extra frames under every call, so
+# the nesting tests (100 levels of $name, smtplint's MAX_DEPTH) would meet
+# Python's recursion limit before the model's own limits that they test.
+if "MUTANT_UNDER_TEST" in os.environ:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 6000))
 
 
 def corpus_dir() -> Path | None:
@@ -31,6 +38,21 @@ requires_postconf = pytest.mark.skipif(
     shutil.which("postconf") is None and not Path("/usr/sbin/postconf").exists()
     and not REQUIRE_ALL,
     reason="Postfix's postconf is not installed (.ci/run installs Debian's postfix)")
+
+
+def pytest_sessionstart(session):
+    """scripts/mutate: mutmut forks each mutant's run from a process that has
+    already run the tests, so every ``functools`` cache in linter/ holds
+    results of the unmutated code; a mutant inside a cached function would
+    never run. Empty them before the tests."""
+    if os.environ.get("MUTANT_UNDER_TEST", "stats") == "stats":
+        return
+    for name, module in list(sys.modules.items()):
+        if name == "linter" or name.startswith("linter."):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear):
+                    clear()
 
 
 @pytest.fixture(autouse=True)

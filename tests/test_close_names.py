@@ -14,7 +14,12 @@ from linter.engine.builtins.close_names import CloseNames
 from linter.postfix.params import parameter_data
 
 KNOWN = list(parameter_data().defaults)
-INDEX = CloseNames(KNOWN)
+
+
+def index() -> CloseNames:
+    """Built in each test, not at import: under scripts/mutate a module-level
+    index would be built once, unmutated, before a mutant is switched on."""
+    return CloseNames(KNOWN)
 
 
 def _typo(name: str, data) -> str:
@@ -36,14 +41,14 @@ def _typo(name: str, data) -> str:
 def test_same_suggestions_as_difflib(data):
     word = _typo(data.draw(st.sampled_from(KNOWN)), data)
     for cutoff in (0.85, 0.6):
-        assert INDEX.close_matches(word, n=1, cutoff=cutoff) == difflib.get_close_matches(
+        assert index().close_matches(word, n=1, cutoff=cutoff) == difflib.get_close_matches(
             word, KNOWN, n=1, cutoff=cutoff)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40), st.integers(1, 4))
 def test_same_answers_for_any_text(word, n):
-    assert INDEX.close_matches(word, n=n, cutoff=0.85) == difflib.get_close_matches(
+    assert index().close_matches(word, n=n, cutoff=0.85) == difflib.get_close_matches(
         word, KNOWN, n=n, cutoff=0.85)
 
 
@@ -53,7 +58,7 @@ def test_same_answers_for_any_text(word, n):
     ("mynetwork", "mynetworks"), ("custom_1234", None),
 ])
 def test_typos(word, suggestion):
-    assert INDEX.close_matches(word, n=1, cutoff=0.85) == ([suggestion] if suggestion else [])
+    assert index().close_matches(word, n=1, cutoff=0.85) == ([suggestion] if suggestion else [])
 
 
 def test_many_unknown_names_are_fast():
@@ -74,12 +79,12 @@ def test_bad_arguments_raise_what_difflib_raises(n, cutoff):
     with pytest.raises(ValueError) as expected:
         difflib.get_close_matches("mynetwork", KNOWN, n=n, cutoff=cutoff)
     with pytest.raises(ValueError) as raised:
-        INDEX.close_matches("mynetwork", n=n, cutoff=cutoff)
+        index().close_matches("mynetwork", n=n, cutoff=cutoff)
     assert str(raised.value) == str(expected.value)
 
 
 @pytest.mark.parametrize("cutoff", [0.0, 1.0])
 def test_cutoff_bounds_are_inclusive_as_in_difflib(cutoff):
     """0.0 and 1.0 are valid cutoffs: the range check must not exclude them."""
-    assert INDEX.close_matches("mynetworks", n=2, cutoff=cutoff) == difflib.get_close_matches(
+    assert index().close_matches("mynetworks", n=2, cutoff=cutoff) == difflib.get_close_matches(
         "mynetworks", KNOWN, n=2, cutoff=cutoff)
