@@ -3,8 +3,8 @@
 each of that rule's fixtures (tests/fixtures/rules/<rule>/*/), in full.
 
 The catalogue test only asks whether a rule fires; this records what it
-says: severity, place, service, parameter, message, related places, the
-fix with its edits, and the run's notes. tests/test_rule_snapshots.py holds
+says: severity, place, service, parameter, message, tags, related places,
+the fix with its edits, and the run's notes. tests/test_rule_snapshots.py holds
 the lint to it, so a one-line change to a message, a location or an edit
 fails a test. Run this after changing what a rule reports, then read the
 diff of the snapshots: it is the review of that change.
@@ -48,7 +48,7 @@ def _finding_lines(finding, prefix: str, in_full: bool) -> list[str]:
             f" service={finding.service} parameter={finding.parameter}")
     if not in_full:
         return [head]
-    lines = [head, f"  message: {finding.message}"]
+    lines = [head, f"  message: {finding.message}", f"  tags: {', '.join(finding.tags)}"]
     lines += [f"  related: {_place(r.path, r.line, r.column, prefix)} {r.label}"
               for r in finding.related]
     if finding.fix is not None:

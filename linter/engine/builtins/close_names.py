@@ -75,8 +75,7 @@ class CloseNames:
         found = self._length_filters.get(key)
         if found is None:
             groups = [(other, names) for other, names in self._length_groups
-                      if (length + other)
-                      and 2.0 * min(length, other) / (length + other) >= cutoff]
+                      if _real_quick_ratio(length, other) >= cutoff]
             lengths = 0
             for _other, names in groups:
                 lengths |= names
@@ -107,6 +106,12 @@ class CloseNames:
             else:
                 slices.append(carry)
         return slices
+
+
+def _real_quick_ratio(length: int, other: int) -> float:
+    """difflib's bound from the lengths alone: two empty strings match (1.0)."""
+    total = length + other
+    return 2.0 * min(length, other) / total if total else 1.0
 
 
 def _at_least(slices: list[int], threshold: int, everyone: int) -> int:

@@ -1,0 +1,49 @@
+"""A user rule may reuse a builtin check with only the options it needs:
+the builtins' defaults for the rest are part of the rule language
+(docs/custom-rules.md), so each is pinned here, on the lint's own path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.engine.rules import rule_from_dict
+from linter.lint import lint_pair
+from linter.postfix.load import pair_for
+
+
+def _rule(check: dict, **extra) -> object:
+    data = dict(id="custom", severity="warning", tags=["custom"], profile="basic",
+                summary="s", description="d", applies_to={"file": "master.cf"},
+                check=check, message="no port-2525 service{state}") | extra
+    return rule_from_dict(data, "custom.yaml")
+
+
+def _lint(tmp_path: Path, master: str, rule, main: str = "compatibility_level = 3.6\n"):
+    (tmp_path / "main.cf").write_text(main)
+    (tmp_path / "master.cf").write_text(master)
+    return lint_pair(pair_for(str(tmp_path)), [rule])
+
+
+def test_service_missing_with_a_port_only(tmp_path):
+    """No ``names``: nothing counts as a commented-out entry, the fix names
+    the service after its first line, and the fix is unsafe by default."""
+    rule = _rule({"builtin": "service_missing", "options": {"port": 2525}},
+                 fix={"description": "add it", "lines": ["2525 inet n - y - - smtpd",
+                                                         "  -o smtpd_sasl_auth_enable=yes"]})
+    [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n#2525 inet n - y - - smtpd\n",
+                      rule)
+    assert (finding.rule, finding.line, finding.message) == ("custom", 1, "no port-2525 service")
+    assert finding.tags == ("custom",)
+    assert finding.fix.safety == "unsafe"
+    [edit] = finding.fix.edits
+    assert (edit.action, edit.name, edit.service) == ("add-service", "2525", "2525/inet")
+    assert edit.value == "2525 inet n - y - - smtpd\n  -o smtpd_sasl_auth_enable=yes"
+
+
+def test_service_missing_keeps_the_rules_fix_safety(tmp_path):
+    rule = _rule({"builtin": "service_missing", "options": {"port": 2525, "names": ["x"]}},
+                 fix={"description": "add it", "lines": ["x inet n - y - - smtpd"]},
+                 fix_safety="safe")
+    [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule)
+    assert finding.fix.safety == "safe"
+    assert finding.fix.edits[0].name == "x"
