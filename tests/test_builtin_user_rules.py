@@ -47,3 +47,16 @@ def test_service_missing_keeps_the_rules_fix_safety(tmp_path):
     [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule)
     assert finding.fix.safety == "safe"
     assert finding.fix.edits[0].name == "x"
+
+
+def test_invalid_parameter_value_without_options(tmp_path):
+    """No ``tls_levels`` and no ``not_boolean``: every boolean is judged, no
+    TLS level is, and the boolean fix is unsafe unless the rule says so."""
+    rule = _rule({"builtin": "invalid_parameter_value"}, applies_to={"file": "main.cf"},
+                 message="")
+    main = ("compatibility_level = 3.6\nsmtpd_forbid_bare_newline = on\n"
+            "smtpd_tls_security_level = bogus\n")
+    [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule, main)
+    assert (finding.line, finding.parameter) == (2, "smtpd_forbid_bare_newline")
+    assert finding.fix.safety == "unsafe"
+    assert finding.tags == ("custom",)

@@ -38,19 +38,19 @@ def check(rule, scope) -> Iterator[Finding]:
                 continue  # a later line of the same name is the one in force
             problem = _problem(setting, booleans, levels)
             if problem:
-                yield _finding(rule, scope, scope.main_path, param.value_line,
+                yield _finding(rule, scope.main_path, param.value_line,
                                param.value_column, f"{param.name} = {param.raw} "
                                f"({at(scope.main_path, param.line)})", problem, setting, None)
     for view in config.services:
-        prefixes = DAEMON_PREFIXES.get(view.service.command, ())
+        prefixes = DAEMON_PREFIXES.get(view.service.command)
         for override in view.service.override_map().values():
             setting = view.setting(override.name)
             assert setting is not None  # an -o is a setting of its service's context
-            daemon_reads = override.name.startswith(prefixes) if prefixes else False
+            daemon_reads = prefixes is not None and override.name.startswith(prefixes)
             problem = _problem(setting, booleans if daemon_reads else frozenset(),
                                levels if daemon_reads else {})
             if problem:
-                yield _finding(rule, scope, scope.master_path, override.line,
+                yield _finding(rule, scope.master_path, override.line,
                                override.column,
                                f"{view.label}: -o {override.name}={override.raw}",
                                problem, setting, view.service.key)
@@ -81,7 +81,7 @@ def _problem(setting: Setting, booleans: frozenset[str],
     return None
 
 
-def _finding(rule, scope, path: str, line: int, column: int, where: str,
+def _finding(rule, path: str, line: int, column: int, where: str,
              problem: tuple[str, str | None], setting: Setting,
              service: str | None) -> Finding:
     text, meant = problem
