@@ -26,9 +26,8 @@ from linter.engine.restrictions import (
     list_steps,
     restriction_classes,
     step_outcome,
-    where,
 )
-from linter.engine.run import Scope, is_yes, quote, service_finding
+from linter.engine.run import Scope, is_yes, origin, quote, service_finding
 from linter.postfix.resolve import ServiceView
 
 AUTHENTICATED = Client(authenticated=True, in_mynetworks=False, local_recipient=False)
@@ -52,15 +51,13 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             setting = view.setting(name)
             first = next(step.name for step in lists[name] or []
                          if step.name in AUTHENTICATED_MISMATCH)
-            value = quote(setting.value) if setting else ""
-            detail = (f"{name}={value} ({where(setting, view)}) puts "
+            detail = (f"{name}={quote(setting.value)} ({origin(setting)}) puts "
                       f"{states[name][len('after '):]} before {first}, which logged-in clients "
                       "never reach")
         else:
             setting = view.setting(SENDER)
-            value = quote(setting.value) if setting else ""
             detail = ("no restriction list in force uses reject_sender_login_mismatch "
-                      f"({SENDER}={value}, {where(setting, view)})")
+                      f"({SENDER}={quote(setting.value)}, {origin(setting)})")
         detail += _through_classes(view, setting, empty)
         finding = service_finding(rule, scope, view, setting, detail=detail)
         yield dataclasses.replace(finding, fix=_fix(scope, view, empty))
@@ -82,7 +79,9 @@ def _class_reachable_by_lookup(view: ServiceView, lists: dict[str, list[Step] | 
     classes = restriction_classes(view)
     if not classes:
         return False
-    named = {step.name for found in lists.values() for step in found or ()}
+    # Named as written: the expanded lists have their classes replaced.
+    named = {step.name for setting in (*map(view.setting, ALL_LISTS), *classes.values())
+             for step in list_steps(setting, empty) or ()}
     holders = [name for name in classes if name not in named
                and any(step.name in AUTHENTICATED_MISMATCH
                        for step in list_steps(classes[name], empty) or ())]
@@ -96,19 +95,19 @@ def reaches_mismatch(found: list[Step] | None) -> str:
     a restriction X that already permits an authenticated client."""
     if found is None:
         return UNKNOWN
-    names = [step.name for step in found]
-    for index, step in enumerate(found):
-        later = any(name in AUTHENTICATED_MISMATCH for name in names[index + 1:])
-        if step.name in AUTHENTICATED_MISMATCH:
-            return ENFORCED
+    check = next((index for index, step in enumerate(found)
+                  if step.name in AUTHENTICATED_MISMATCH), None)
+    if check is None:
+        return ABSENT
+    for step in found[:check]:
         outcome = step_outcome(step, AUTHENTICATED)
-        if outcome == "permit" and later:
+        if outcome == "permit":
             return f"after {step.name}"
-        if outcome in ("permit", "refuse"):
+        if outcome == "refuse":
             return ABSENT
-        if outcome == "unknown" and later:
-            return UNKNOWN
-    return ABSENT
+        if outcome == "unknown":
+            return UNKNOWN   # a map or policy service may decide first
+    return ENFORCED
 
 
 def _fix(scope: Scope, view: ServiceView, empty: bool) -> Fix:
