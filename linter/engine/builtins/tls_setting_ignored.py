@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import cast
-
 from linter.engine.builtins.tls_mode import templated
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Problem, Scope, quote, report
@@ -25,43 +23,43 @@ CLIENT_PREFIXES = ("smtp_tls_", "smtp_sasl_")
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    return report(rule, scope, _problems(rule, scope))
+    return report(rule, scope, _problems(scope))
 
 
-def _problems(rule, scope: Scope) -> Iterator[Problem]:
+def _problems(scope: Scope) -> Iterator[Problem]:
     for view in scope.services:
         if templated(view):
             continue
-        yield from _wrapper(rule, scope, view)
-        yield from _legacy_certificates(rule, scope, view)
-        yield from _client_parameters(rule, scope, view)
+        yield from _wrapper(scope, view)
+        yield from _legacy_certificates(scope, view)
+        yield from _client_parameters(scope, view)
 
 
-def _explicit(setting: Setting | None, data) -> bool:
+def _explicit(setting: Setting, data) -> bool:
     """Written by -o, or in main.cf with a value other than the default."""
-    if setting is None or not setting.known:
+    if not setting.known:
         return False
     if setting.source.kind == "master":
         return True
     return (setting.source.kind == "main"
-            and setting.value.strip() != data.defaults.get(setting.name, "").strip())
+            and setting.value.strip() != data.defaults[setting.name].strip())
 
 
-def _wrapper(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
+def _wrapper(scope: Scope, view: ServiceView) -> Iterator[Problem]:
     if view.tls != "wrapper":
         return
     every_user_wraps = all(other.tls == "wrapper" for other in scope.config.smtpd_services())
     for name in WRAPPER_IGNORES:
-        setting = view.setting(name)
-        if setting is None or not _explicit(setting, scope.config.data):
+        setting = view.setting(name)   # both are Postfix parameters: never None
+        if not _explicit(setting, scope.config.data):
             continue
         if setting.source.kind == "main" and not every_user_wraps:
             continue  # main.cf's value is meant for the STARTTLS services
         reason = "wrappermode (implicit TLS) ignores it: TLS is always on"
-        yield _finding(rule, scope, view, setting, reason)
+        yield _finding(scope, view, setting, reason)
 
 
-def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
+def _legacy_certificates(scope: Scope, view: ServiceView) -> Iterator[Problem]:
     if view.tls not in ("optional", "required", "wrapper"):
         return
     chain = view.setting("smtpd_tls_chain_files")
@@ -77,7 +75,7 @@ def _legacy_certificates(rule, scope: Scope, view: ServiceView) -> Iterator[Prob
             continue  # main.cf's certificate is in force for another TLS service
         reason = (f"smtpd_tls_chain_files={quote(chain.value)} is set, and then "
                   "smtpd ignores the legacy certificate parameters")
-        yield _finding(rule, scope, view, setting, reason)
+        yield _finding(scope, view, setting, reason)
 
 
 def _chain_everywhere(scope: Scope) -> bool:
@@ -90,20 +88,20 @@ def _chain_everywhere(scope: Scope) -> bool:
     return True
 
 
-def _client_parameters(rule, scope: Scope, view: ServiceView) -> Iterator[Problem]:
+def _client_parameters(scope: Scope, view: ServiceView) -> Iterator[Problem]:
     for override in view.service.override_map().values():
         if not override.name.startswith(CLIENT_PREFIXES):
             continue
-        setting = cast(Setting, view.setting(override.name))  # an -o always defines its name
+        setting = view.setting(override.name)  # an -o always defines its name
         reason = "it is an SMTP client (smtp) parameter, which smtpd never reads"
         server = "smtpd_" + override.name[len("smtp_"):]
         if server in scope.config.data.defaults and not (
                 view.tls == "wrapper" and server in WRAPPER_IGNORES):
             reason += f"; the server parameter is {server}"
-        yield _finding(rule, scope, view, setting, reason)
+        yield _finding(scope, view, setting, reason)
 
 
-def _finding(rule, scope: Scope, view: ServiceView, setting: Setting, reason: str) -> Problem:
+def _finding(scope: Scope, view: ServiceView, setting: Setting, reason: str) -> Problem:
     if setting.source.kind == "master":
         fix = Fix(f"Remove -o {setting.name}={setting.raw.strip()} from {view.label}",
                   (), (Edit("remove", scope.master_path, setting.name,
