@@ -17,7 +17,6 @@ from linter.engine.restrictions import (
     delays_reject,
     evaluate,
     has_working_relay_check,
-    where,
 )
 from linter.engine.run import Problem, Scope, origin, quote, report
 from linter.postfix.resolve import ServiceView, Setting
@@ -29,10 +28,10 @@ SAFE_NETWORKS = "127.0.0.0/8 [::1]/128"
 
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
-    return report(rule, scope, _problems(rule, scope))
+    return report(rule, scope, _problems(scope))
 
 
-def _problems(rule, scope: Scope) -> Iterator[Problem]:
+def _problems(scope: Scope) -> Iterator[Problem]:
     for view in scope.services:
         if delays_reject(view) is not True:
             continue
@@ -40,12 +39,14 @@ def _problems(rule, scope: Scope) -> Iterator[Problem]:
         if verdict.outcome == "accept":
             # Accepted without an explicit permit means no relay check at
             # all: smtpd does not start, which relay-control-missing reports.
-            if _deciding(verdict).decided_by:
-                yield _permit_problem(rule, scope, view, verdict)
+            result = _deciding(verdict)
+            if result is not None:
+                yield _permit_problem(scope, view, result)
             continue
-        trusted, why = trusts_everyone(view)
-        if trusted and verdict.outcome == "refuse" \
+        found = trusts_everyone(view)
+        if found is not None and verdict.outcome == "refuse" \
                 and evaluate(view, TRUSTED, scope.undefined_is_empty).outcome == "accept":
+            trusted, why = found
             fields = {"why": why, "what": _what(view, scope.undefined_is_empty)}
             fix = Fix(f"Trust only the hosts that really relay through this server: "
                       f"mynetworks = {SAFE_NETWORKS} (plus your own networks)",
@@ -63,12 +64,10 @@ def _what(view: ServiceView, empty: bool) -> str:
             "see relay-control-missing)")
 
 
-def _permit_problem(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> Problem:
-    result = _deciding(verdict)
+def _permit_problem(scope: Scope, view: ServiceView, result: ListResult) -> Problem:
     setting = result.setting
-    why = f"reaches {result.decided_by} before any relay check"
-    value = quote(setting.value) if setting else ""
-    why = f"{result.parameter}={value} ({where(setting, view)}) {why}"
+    why = (f"{result.parameter}={quote(setting.value)} ({origin(setting)}) "
+           f"reaches {result.decided_by} before any relay check")
     fields = {"why": why, "what": _what(view, scope.undefined_is_empty)}
     in_service = setting is not None and setting.source.kind == "master"
     if in_service:
@@ -86,41 +85,38 @@ def _permit_problem(rule, scope: Scope, view: ServiceView, verdict: Verdict) -> 
     return Problem(view, setting, fields, Fix(description, (line,), tuple(edits)))
 
 
-def _deciding(verdict: Verdict) -> ListResult:
+def _deciding(verdict: Verdict) -> ListResult | None:
     """The relay or recipient list that let the mail through by a permit."""
     for name in (RELAY, RECIPIENT):
         result = verdict.result(name)
         if result.decided_by:
             return result
-    relay = verdict.result(RELAY)
-    return relay if relay.setting is not None and relay.setting.value.strip() \
-        else verdict.result(RECIPIENT)
+    return None
 
 
-def trusts_everyone(view: ServiceView) -> tuple[Setting | None, str]:
+def trusts_everyone(view: ServiceView) -> tuple[Setting, str] | None:
     """The mynetworks (or mynetworks_style) setting that trusts far too
-    much, and why; (None, "") when it does not or cannot be known."""
+    much, and why; None when it does not or cannot be known."""
     networks = view.setting("mynetworks")
     if networks is not None and networks.source.kind != "default":
         if not networks.known:
-            return None, ""
+            return None
         for word in networks.value.replace(",", " ").split():
             if _whole_internet(word):
                 return networks, (f"mynetworks={networks.value.strip()} ({origin(networks)}) "
                                   f"covers every address ({word}), and permit_mynetworks "
                                   "lets all of them relay")
-        return None, ""
+        return None
     style = view.setting("mynetworks_style")
     if style is not None and style.known and style.value.strip().lower() == "class":
         return style, (f"mynetworks_style=class ({origin(style)}) trusts every client in "
                        "the server's whole class A/B/C network, and permit_mynetworks "
                        "lets all of them relay")
-    return None, ""
+    return None
 
 
 def _whole_internet(word: str) -> bool:
-    if word.startswith("!"):
-        return False
+    """An exclusion (!net) is no network to ipaddress, so never whole."""
     text = word.replace("[", "").replace("]", "")
     try:
         return ipaddress.ip_network(text, strict=False).prefixlen == 0
