@@ -41,7 +41,8 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix:
     word = words[index]
     option_start = _option_start(words, index)
     if option_start is not None and index > option_start + 1 \
-            and not words[index - 1].text.endswith((",", "=")):
+            and not words[index - 1].text.endswith((",", "=")) \
+            and _complete(words, option_start):
         option_start = None  # a stray word after a complete option
     if option_start is None:
         return Fix(f"Remove the stray word {word.text!r} from {service.key}: smtpd "
@@ -54,9 +55,10 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix:
                    "around '='), or as -o { name = value }")
     line_text = f"{INDENT}-o {name}={value}" if not any(c in BLANKS for c in value) \
         else f"{INDENT}-o {{ {name} = {value} }}"
-    return Fix(f"Rewrite the option of {service.key} as one word: {line_text.strip()}",
+    option = line_text[len(INDENT):]
+    return Fix(f"Rewrite the option of {service.key} as one word: {option}",
                (line_text,),
-               (Edit(action="replace", path=path, name=name, value=line_text.strip(),
+               (Edit(action="replace", path=path, name=name, value=option,
                      service=service.key, span=_span(words[option_start], words[end])),),
                safety="safe")
 
@@ -68,12 +70,20 @@ def _span(first: Token, last: Token) -> tuple[int, int, int, int]:
     return (first.line, first.column, last.line + len(lines) - 1, end_column)
 
 
+def _complete(words: list[Token], start: int) -> bool:
+    """The option's first word holds its '=' (-o name=value, -oname=value):
+    what follows is not part of it. In -o name = value it is."""
+    first = words[start].text[2:] if words[start].text != "-o" else (
+        words[start + 1].text if start + 1 < len(words) else "")
+    return "=" in first and not first.startswith("{")
+
+
 def _option_start(words: list[Token], index: int) -> int | None:
     """Where the ``-o`` option that the broken word belongs to begins."""
     position = index
     while position >= 0:
         text = words[position].text
-        if text == "-o" or (text.startswith("-o") and position == index):
+        if text.startswith("-o"):   # -o name=value, or getopt's -oname=value
             return position
         if text.startswith("-"):
             return None
@@ -91,10 +101,10 @@ def _intended(words: list[Token], start: int,
     while end + 1 < len(words) and not words[end + 1].text.startswith("-"):
         end += 1
     pieces += [word.text for word in words[start + 1:end + 1]]
-    text = " ".join(pieces).strip(BLANKS)
+    # Postfix joins a value's continuation lines with one space.
+    text = " ".join(part.strip(BLANKS) for part in " ".join(pieces).split("\n")).strip(BLANKS)
     if text.startswith("{"):
-        text = text[1:].rstrip(BLANKS)
-        text = text.removesuffix("}")
+        text = text[1:].removesuffix("}")   # text has no trailing blanks
     name, equals, value = text.partition("=")
     name = name.strip(BLANKS)
     if not equals or not name or any(char in BLANKS for char in name):
