@@ -162,6 +162,40 @@ def test_spring_profile_documents_override_the_base(tmp_path):
         ("Spring Boot (spring.mail, profile prod)", "mail.example.org", 465, "implicit_tls")]
 
 
+def test_merge_keys_and_aliases_are_followed(tmp_path):
+    """``<<: *anchor`` as Helm values and Alertmanager configs use it: the
+    receiver's own keys win over the merged ones, the first merge over the
+    later; a plain alias is the anchored mapping itself."""
+    found = endpoints(tmp_path, "alertmanager.yml", """\
+        defaults: &defaults
+          smarthost: mail.example.org:465
+          require_tls: true
+        relay: &relay
+          smarthost: relay.example.org:25
+          tls_config: {insecure_skip_verify: true}
+        route: {receiver: a}
+        receivers:
+          - name: a
+            email_configs: [*defaults]
+          - name: b
+            email_configs:
+              - <<: [*defaults, *relay]
+                to: b@example.org
+          - name: c
+            email_configs:
+              - <<: *relay
+                smarthost: "'<<'.example.org:587"
+                force_implicit_tls: true
+        """)
+    assert [(e.label, e.host, e.port, e.transport, e.verify) for e in found] == [
+        ("Alertmanager (receiver a)", "mail.example.org", 465, "implicit_tls", "full"),
+        ("Alertmanager (receiver b)", "mail.example.org", 465, "implicit_tls", "none"),
+        ("Alertmanager (receiver c)", "'<<'.example.org", 587, "implicit_tls", "none")]
+    merged = found[1].fields["smarthost"].scalar
+    assert (merged.line, merged.shared) == (2, True)
+    assert found[2].fields["smarthost"].scalar.shared is False
+
+
 def test_home_assistant_secret_tags_and_platform_selection(tmp_path):
     found = endpoints(tmp_path, "notify.yaml", """\
         - platform: smtp

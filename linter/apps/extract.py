@@ -89,7 +89,8 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False,
     templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
     return Scalar(state, text, line, column, where, tag, templated,
                   None if tag and not tag.startswith("tag:yaml.org") else str(node.value),
-                  plain=not isinstance(node, tree.Leaf) and not node.style)
+                  plain=not isinstance(node, tree.Leaf) and not node.style,
+                  shared=tree.through_merge(root, concrete_path))
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:

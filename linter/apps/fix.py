@@ -242,7 +242,10 @@ def _span(documents, lines: list[str], yaml_path: str, value: str):
         raise FixError(f"{yaml_path}: not found")
     current, parent, key = found
     if isinstance(parent, dict):
-        line, column = parent.lc.value(key)
+        try:
+            line, column = parent.lc.value(key)
+        except KeyError:      # merged in with <<: written in an anchor others share
+            raise FixError(f"{yaml_path}: comes from a << merge; not edited") from None
     elif isinstance(parent, list):
         line, column = parent.lc.item(key)
     else:
@@ -253,17 +256,19 @@ def _span(documents, lines: list[str], yaml_path: str, value: str):
     quote = text[column] if column < len(text) and text[column] in "'\"" else ""
     if isinstance(current, str) and "\n" in current:
         raise FixError(f"{yaml_path}: multi-line scalars are not edited")
+    flow = bool(parent.fa.flow_style())
     if isinstance(parent, list) and isinstance(current, str) and "=" in current:
         prefix = current.split("=", 1)[0] + "="
         new_item = prefix + value
-        old = _scalar_extent(text, column, quote)
+        old = _scalar_extent(text, column, quote, flow)
         return line, column, column + old, _quoted(new_item, quote)
-    old = _scalar_extent(text, column, quote)
+    old = _scalar_extent(text, column, quote, flow)
     return line, column, column + old, _quoted(value, quote)
 
 
-def _scalar_extent(text: str, column: int, quote: str) -> int:
-    """How many characters the scalar at ``column`` takes on its line."""
+def _scalar_extent(text: str, column: int, quote: str, flow: bool = False) -> int:
+    """How many characters the scalar at ``column`` takes on its line (in
+    a flow collection, a plain one ends at ``,``, ``]`` or ``}``)."""
     if quote:
         index = column + 1
         while index < len(text):
@@ -279,7 +284,8 @@ def _scalar_extent(text: str, column: int, quote: str) -> int:
         raise FixError("unterminated quoted scalar")
     end = len(text.rstrip("\r\n"))
     for index in range(column, end):
-        if text[index] == "#" and index > column and text[index - 1] in " \t":
+        if (text[index] == "#" and index > column and text[index - 1] in " \t") or (
+                flow and text[index] in ",]}"):
             end = index
             break
     while end > column and text[end - 1] in " \t":
