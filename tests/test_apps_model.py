@@ -162,6 +162,25 @@ def test_spring_profile_documents_override_the_base(tmp_path):
         ("Spring Boot (spring.mail, profile prod)", "mail.example.org", 465, "implicit_tls")]
 
 
+def test_spring_profiles_active_does_not_make_the_base_a_profile(tmp_path):
+    found = endpoints(tmp_path, "application.yml", """\
+        spring:
+          profiles:
+            active: prod
+          mail:
+            host: mail.example.org
+            port: 465
+            properties: {mail.smtp.ssl.enable: true}
+        ---
+        spring:
+          config.activate.on-profile: prod
+          mail.port: 587
+        """)
+    assert [(e.label, e.port, e.transport) for e in found] == [
+        ("Spring Boot (spring.mail)", 465, "implicit_tls"),
+        ("Spring Boot (spring.mail, profile prod)", 587, "implicit_tls")]
+
+
 def test_merge_keys_and_aliases_are_followed(tmp_path):
     """``<<: *anchor`` as Helm values and Alertmanager configs use it: the
     receiver's own keys win over the merged ones, the first merge over the

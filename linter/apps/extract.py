@@ -20,7 +20,9 @@ from linter.apps.values import (
     split_host_port, split_url, to_bool, to_port,
 )
 
-PROFILE_KEYS = ("spring.profiles", "spring.config.activate.on-profile", "spring.profiles.active")
+# What makes a document a profile's (Boot 2.4+, and the older form);
+# spring.profiles.active only activates profiles, so a document with it is the base.
+PROFILE_KEYS = ("spring.config.activate.on-profile", "spring.profiles")
 
 
 # -- documents --------------------------------------------------------------------
