@@ -329,12 +329,35 @@ def write_fixes(fixes: Iterable[FileFix]) -> list[str]:
     return errors
 
 
-def diff(fixes: Iterable[FileFix]) -> str:
-    """What ``--fix`` would change, as a unified diff (as the Postfix half's)."""
+def diff(fixes: Iterable[FileFix], mappings=()) -> str:
+    """What ``--fix`` would change, as a unified diff (as the Postfix
+    half's), showing none of the literal secrets the ``mappings`` find in
+    a file: that file's hunks get fewer context lines until none holds a
+    secret (``patch`` still applies them), and a changed line that holds
+    one shows it masked."""
+    return "".join(_masked_diff(fix, file_secrets(fix.path, fix.before, mappings))
+                   for fix in sorted(fixes, key=lambda fix: fix.path) if fix.changed)
+
+
+def file_secrets(path: str, text: str, mappings) -> list[str]:
+    """The literal secrets (passwords) of the endpoints in ``text``."""
+    from linter.apps.lint import analyse
+    from linter.apps.source import Read
+
+    endpoints = analyse(path, mappings, Read(text)).endpoints if mappings else []
+    return [secret for endpoint in endpoints for secret in endpoint.secrets()]
+
+
+def _masked_diff(fix: FileFix, secrets: list[str]) -> str:
+    from linter.apps.findings import mask
     from linter.fix.files import unified_diff
 
-    changed = {fix.path: fix.after for fix in fixes if fix.changed}
-    return unified_diff({fix.path: fix.before for fix in fixes}, changed)
+    for context in (3, 2, 1, 0):
+        text = unified_diff({fix.path: fix.before}, {fix.path: fix.after}, context)
+        lines = text.splitlines(keepends=True)
+        if not any(line.startswith(" ") and mask(line, secrets) != line for line in lines):
+            break
+    return "".join(mask(line, secrets) for line in lines)
 
 
 def fix_files(findings: list[Finding], allows: Callable[[Finding], bool] = safe_only
