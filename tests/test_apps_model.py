@@ -312,3 +312,13 @@ def test_port_mode_messages_quote_the_client_error(fixture, quoted):
     findings, _, _ = lint_dir(FIXTURES / "rules" / fixture)
     [message] = [f.message for f in findings if f.rule == "app-port-mode-mismatch"]
     assert quoted.replace('\\"', '"') in message, message
+
+
+def test_double_star_matches_any_number_of_levels():
+    from linter.apps import source as tree
+
+    [root] = tree.parse("x.yml", "mail: {subject: a}\nt: [{mail: {subject: b}},"
+                                 " {block: [{mail: {subject: c}}]}]\nk: mail\n").documents
+    found = tree.resolve(root, ["**", "mail", "subject"])
+    assert [(node.value, "/".join(path)) for node, path in found] == [
+        ("a", "mail/subject"), ("b", "t/0/mail/subject"), ("c", "t/1/block/0/mail/subject")]

@@ -257,12 +257,16 @@ def position(node) -> tuple[int, int]:
 
 def resolve(root, segments: list[str], prefix: tuple[str, ...] = ()):
     """Every (node, concrete path) that ``segments`` reach from ``root``;
-    ``*`` matches every key or index. Work is bounded by the tree's size."""
+    ``*`` matches every key or index, ``**`` any number of levels (the node
+    itself and every mapping or sequence below it). Work is bounded by the
+    tree's size."""
     current = [(root, prefix)]
     for segment in segments:
         following = []
         for node, path in current:
-            if segment == "*":
+            if segment == "**":
+                following.extend(_collections(node, path))
+            elif segment == "*":
                 following.extend((value, (*path, key)) for key, value in children(node))
             else:
                 found = child(node, segment)
@@ -272,6 +276,19 @@ def resolve(root, segments: list[str], prefix: tuple[str, ...] = ()):
         if not current:
             break
     return current
+
+
+def _collections(node, path: tuple[str, ...]) -> list:
+    """``node`` and the mappings and sequences below it, breadth first, at
+    most MAX_NODES (aliases are bounded by ``check_structure``)."""
+    found = [(node, path)]
+    index = 0
+    while index < len(found) < MAX_NODES:
+        current, where = found[index]
+        index += 1
+        found.extend((value, (*where, key)) for key, value in children(current)
+                     if kind(value) in ("map", "seq"))
+    return found[:MAX_NODES]
 
 
 def flatten(root, limit: int = MAX_NODES) -> tuple[dict, bool]:
