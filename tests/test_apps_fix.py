@@ -55,6 +55,13 @@ CASES = {
         receivers:
         - {name: ops, email_configs: [{force_implicit_tls: true, to: ops@example.org}]}
         """, ["- {name: ops, email_configs: [{force_implicit_tls: false, to: ops@example.org}]}"]),
+    "flow/docker-compose.yml": ("""\
+        services:
+          vaultwarden:
+            image: vaultwarden/server
+            environment: [SMTP_HOST=mail.example.org, SMTP_SECURITY=force_tls, SMTP_PORT=587]
+        """, ["    environment: [SMTP_HOST=mail.example.org, SMTP_SECURITY=starttls, "
+              "SMTP_PORT=587]"]),
 }
 
 
