@@ -322,3 +322,15 @@ def test_double_star_matches_any_number_of_levels():
     found = tree.resolve(root, ["**", "mail", "subject"])
     assert [(node.value, "/".join(path)) for node, path in found] == [
         ("a", "mail/subject"), ("b", "t/0/mail/subject"), ("c", "t/1/block/0/mail/subject")]
+
+
+def test_messages_bracket_an_ipv6_host_before_its_port(tmp_path):
+    from apps_helpers import APP_RULES
+
+    from linter.apps.lint import AppContext, file_findings
+
+    path = tmp_path / "configuration.yml"
+    path.write_text("access_control: {default_policy: deny}\nnotifier:\n  smtp:\n"
+                    "    address: 'smtp://[2001:db8::1]:465'\n")
+    [finding] = file_findings(analyse(str(path), MAPPINGS), APP_RULES, AppContext())
+    assert "STARTTLS on [2001:db8::1]:465 (" in finding.message

@@ -50,8 +50,9 @@ def secret_fields(endpoint: Endpoint) -> set[str]:
 
 
 def fields(rule, endpoint: Endpoint, **extra) -> dict[str, str]:
+    host = endpoint.host or "?"
     base = {"label": endpoint.label, "app": endpoint.app_name,
-            "host": endpoint.host or "?", "port": str(endpoint.port or "?"),
+            "host": f"[{host}]" if ":" in host else host, "port": str(endpoint.port or "?"),
             "mode": mode_text(endpoint.transport), "transport": endpoint.transport or "",
             "value": "", "field": "", "where": "", "setting": ""}
     base.update(extra)
