@@ -334,3 +334,23 @@ def test_messages_bracket_an_ipv6_host_before_its_port(tmp_path):
                     "    address: 'smtp://[2001:db8::1]:465'\n")
     [finding] = file_findings(analyse(str(path), MAPPINGS), APP_RULES, AppContext())
     assert "STARTTLS on [2001:db8::1]:465 (" in finding.message
+
+
+@pytest.mark.parametrize("login, severity", [
+    ("", "warning"),
+    ("        username: ops\n        password: '{{ vault_smtp }}'\n", "warning"),   # unknown
+    ("        username: ops\n        password: !vault |\n          $ANSIBLE_VAULT;1.1\n",
+     "error"),
+    ("        username: ops\n        password: hunter22\n", "error"),
+])
+def test_tls_not_required_is_an_error_when_the_password_is_sent(tmp_path, login, severity):
+    from apps_helpers import APP_RULES
+
+    from linter.apps.lint import AppContext, file_findings
+
+    path = tmp_path / "site.yml"
+    path.write_text("- hosts: all\n  tasks:\n    - community.general.mail:\n"
+                    "        host: mail.example.org\n        port: 587\n        secure: try\n"
+                    "        subject: x\n" + login)
+    found = file_findings(analyse(str(path), MAPPINGS), APP_RULES, AppContext())
+    assert [f.severity for f in found if f.rule == "app-tls-not-required"] == [severity]
