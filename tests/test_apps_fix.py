@@ -260,3 +260,13 @@ def test_a_setting_merged_in_with_an_anchor_is_fixed_by_hand_only(tmp_path):
     with pytest.raises(FixError, match="merge"):
         apply_edits(path.read_text(), [("receivers/1/email_configs/0/force_implicit_tls",
                                         "true")])
+
+
+def test_fix_edits_the_compose_list_item_compose_uses():
+    text = ("services:\n  vw:\n    environment:\n      - SMTP_SECURITY=starttls\n"
+            "      - SMTP_SECURITY=force_tls\n      - SMTP_PORT\n      - SMTP_PORT=25\n")
+    assert apply_edits(text, [("services/vw/environment/SMTP_SECURITY", "starttls")]) == \
+        text.replace("=force_tls", "=starttls")
+    with pytest.raises(FixError, match="not found"):
+        apply_edits(text.replace("      - SMTP_PORT=25\n", ""),
+                    [("services/vw/environment/SMTP_PORT", "587")])

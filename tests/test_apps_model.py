@@ -98,6 +98,9 @@ def test_alertmanager_receivers_fall_back_to_global_and_give_several_endpoints(t
 @pytest.mark.parametrize("environment", [
     "    environment:\n      SMTP_HOST: mail.example.org\n      SMTP_SECURITY: force_tls\n",
     "    environment:\n      - SMTP_HOST=mail.example.org\n      - \"SMTP_SECURITY=force_tls\"\n",
+    # Compose makes the list a mapping: a later duplicate wins.
+    "    environment:\n      - SMTP_SECURITY=starttls\n      - SMTP_HOST=mail.example.org\n"
+    "      - SMTP_SECURITY=force_tls\n",
 ])
 def test_compose_environment_map_and_list_forms(tmp_path, environment):
     [endpoint] = endpoints(tmp_path, "docker-compose.yml",

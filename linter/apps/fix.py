@@ -220,9 +220,11 @@ def _dotted(mapping: dict, name: str, depth: int = 0):
 
 
 def _env_index(items: list, name: str) -> int | None:
-    for index, item in enumerate(items):
-        if isinstance(item, str) and item.partition("=")[0].strip() == name and "=" in item:
-            return index
+    """The last item for ``name`` (the one Compose uses), if it has a value."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if isinstance(item, str) and item.partition("=")[0].strip() == name:
+            return index if "=" in item else None
     return None
 
 

@@ -233,7 +233,9 @@ def child(node, key: str):
 
 
 def _env_item(node, key: str) -> Leaf | None:
-    for item in node.value:
+    """The last ``KEY=...`` item: Compose turns the list into a mapping, so
+    a later duplicate wins."""
+    for item in reversed(node.value):
         if kind(item) != "scalar" or isinstance(item, Leaf):
             continue
         text = item.value
