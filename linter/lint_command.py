@@ -503,13 +503,14 @@ def _diff_yaml(targets: Targets, rules, settings, args, options: Options, policy
     if not claimed:
         return ""
     from linter.apps.fix import diff, plan_fixes
+    from linter.apps.mapping import all_mappings
 
     reported = _without_baseline(drop_skipped(findings, options.skip_list), options.root)
     fixes = plan_fixes(reported, policy.allows)
     for fix in fixes:
         for message in fix.messages + ([fix.error] if fix.error else []):
             stderr.write(f"smtplint: {message}\n")
-    return diff(fixes)
+    return diff(fixes, all_mappings((*settings.apps_dir, *args.apps_dir)))
 
 
 def _linted_yaml(yaml_files: list[str], claimed: list[str]) -> bool:

@@ -136,14 +136,16 @@ def _check_events(text: str, loader_class, alias_nodes: int = 0) -> None:
     """Nesting at most MAX_DEPTH, and aliases: none when ``alias_nodes`` is
     0, else the document may use them as long as it stays at most that
     many nodes with every alias expanded (a "billion laughs" bomb is a few
-    lines that expand to 10**9 nodes). Checked on the event stream, which
+    lines that expand to 10**9 nodes) and none refers to a collection it
+    is inside (an endless tree). Checked on the event stream, which
     libyaml produces without building anything."""
     import yaml
 
     loader = loader_class(text)
     depth = 0
     sizes: dict[str, int] = {}          # anchor -> nodes, aliases expanded
-    open_nodes: list[list] = []         # [anchor, nodes so far] of open collections
+    heights: dict[str, int] = {}        # anchor -> collection levels in it, aliases expanded
+    open_nodes: list[list] = []         # [anchor, nodes so far, height] of open collections
     total = 0
     try:
         while loader.check_event():
@@ -152,27 +154,39 @@ def _check_events(text: str, loader_class, alias_nodes: int = 0) -> None:
                 mark = event.start_mark
                 raise YamlProblem(f"aliases (*{event.anchor}) are not allowed here; "
                                   "write the value out", mark.line + 1, mark.column + 1)
+            if isinstance(event, yaml.AliasEvent) and any(
+                    node[0] == event.anchor for node in open_nodes):
+                mark = event.start_mark
+                raise YamlProblem(f"a recursive alias (*{event.anchor} inside "
+                                  f"&{event.anchor})", mark.line + 1, mark.column + 1)
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
                     raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep",
                                       mark.line + 1, mark.column + 1)
-                open_nodes.append([event.anchor, 1])
+                open_nodes.append([event.anchor, 1, 0])
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-                anchor, size = open_nodes.pop()
+                anchor, size, height = open_nodes.pop()
+                height += 1
             elif isinstance(event, yaml.ScalarEvent):
-                anchor, size = event.anchor, 1
+                anchor, size, height = event.anchor, 1, 0
             elif isinstance(event, yaml.AliasEvent):
                 anchor, size = None, sizes.get(event.anchor, 1)
+                height = heights.get(event.anchor, 0)
+                if depth + height > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep once its "
+                                      "aliases are expanded", mark.line + 1, mark.column + 1)
             else:
                 continue
             if anchor:
-                sizes[anchor] = size
+                sizes[anchor], heights[anchor] = size, height
             if open_nodes:
                 open_nodes[-1][1] += size
+                open_nodes[-1][2] = max(open_nodes[-1][2], height)
             else:
                 total += size
             if alias_nodes and total + sum(node[1] for node in open_nodes) > alias_nodes:

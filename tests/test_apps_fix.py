@@ -48,6 +48,20 @@ CASES = {
           - to: ops@example.org
             force_implicit_tls: true
         """, ["    force_implicit_tls: false"]),
+    # In a flow mapping a plain scalar ends at "," or "}".
+    "flow/alertmanager.yml": ("""\
+        global: {smtp_smarthost: "mail.example.org:587"}
+        route: {receiver: ops}
+        receivers:
+        - {name: ops, email_configs: [{force_implicit_tls: true, to: ops@example.org}]}
+        """, ["- {name: ops, email_configs: [{force_implicit_tls: false, to: ops@example.org}]}"]),
+    "flow/docker-compose.yml": ("""\
+        services:
+          vaultwarden:
+            image: vaultwarden/server
+            environment: [SMTP_HOST=mail.example.org, SMTP_SECURITY=force_tls, SMTP_PORT=587]
+        """, ["    environment: [SMTP_HOST=mail.example.org, SMTP_SECURITY=starttls, "
+              "SMTP_PORT=587]"]),
 }
 
 
@@ -56,6 +70,7 @@ def test_fix_changes_only_the_scalar(tmp_path, name):
     text, expected_new_lines = CASES[name]
     root = project(tmp_path, isolate=False)
     path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     before = textwrap.dedent(text)
     path.write_text(before)
     result = lint(root, ".", "--format", "json")
@@ -217,3 +232,41 @@ def _findings(root):
 
     findings, _, _ = lint_dir(root)
     return findings
+
+
+def test_a_setting_merged_in_with_an_anchor_is_fixed_by_hand_only(tmp_path):
+    """``<<: *common`` shares the anchor's scalar with its other users: the
+    receiver that merges it gets no edit; the one that aliases the anchor
+    itself edits it where it is written."""
+    root = project(tmp_path, isolate=False)
+    path = root / "alertmanager.yml"
+    path.write_text(textwrap.dedent("""\
+        common: &common
+          smarthost: mail.example.org:465
+          force_implicit_tls: false
+        route: {receiver: a}
+        receivers:
+          - name: a
+            email_configs: [*common]
+          - name: b
+            email_configs:
+              - <<: *common
+                to: b@example.org
+        """))
+    findings = [f for f in lint(root, ".", "--format", "json").json()["findings"]
+                if f["rule"] == "app-port-mode-mismatch"]
+    assert sorted((f["service"], bool(f["fix"]["edits"])) for f in findings) == [
+        ("Alertmanager (receiver a)", True), ("Alertmanager (receiver b)", False)]
+    with pytest.raises(FixError, match="merge"):
+        apply_edits(path.read_text(), [("receivers/1/email_configs/0/force_implicit_tls",
+                                        "true")])
+
+
+def test_fix_edits_the_compose_list_item_compose_uses():
+    text = ("services:\n  vw:\n    environment:\n      - SMTP_SECURITY=starttls\n"
+            "      - SMTP_SECURITY=force_tls\n      - SMTP_PORT\n      - SMTP_PORT=25\n")
+    assert apply_edits(text, [("services/vw/environment/SMTP_SECURITY", "starttls")]) == \
+        text.replace("=force_tls", "=starttls")
+    with pytest.raises(FixError, match="not found"):
+        apply_edits(text.replace("      - SMTP_PORT=25\n", ""),
+                    [("services/vw/environment/SMTP_PORT", "587")])

@@ -38,6 +38,17 @@ CASES = {
                      "receivers: [{name: x, email_configs: [{to: a@example.org}]}]\n", None),
     "deep": ("alertmanager.yml", "smtp_: " + "[" * 5000 + "]" * 5000 + "\n",
              "app-parse-error"),
+    # An alias inside its own anchor is an endless tree (flattening Spring's keys).
+    "recursive-alias": ("application.yml", "spring: &s\n  mail:\n    host: a.example.org\n"
+                        "    port: 465\n    again: *s\n", "app-parse-error"),
+    "recursive-merge": ("alertmanager.yml", "global: &g\n  smtp_smarthost: a.example.org:587\n"
+                        "  <<: *g\nroute: {receiver: x}\n"
+                        "receivers: [{name: x, email_configs: [{to: a@example.org}]}]\n",
+                        "app-parse-error"),
+    # Shallow anchors that nest 40 x 60 levels deep once aliased.
+    "deep-through-aliases": ("application.yml", "a0: &a0 {host: a.example.org}\n" + "".join(
+        f"a{i}: &a{i} " + "{k: " * 60 + f"*a{i - 1}" + "}" * 60 + "\n" for i in range(1, 40))
+        + "spring: {mail: {host: a.example.org, port: 587, deep: *a39}}\n", "app-parse-error"),
 }
 
 

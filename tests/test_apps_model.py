@@ -98,6 +98,9 @@ def test_alertmanager_receivers_fall_back_to_global_and_give_several_endpoints(t
 @pytest.mark.parametrize("environment", [
     "    environment:\n      SMTP_HOST: mail.example.org\n      SMTP_SECURITY: force_tls\n",
     "    environment:\n      - SMTP_HOST=mail.example.org\n      - \"SMTP_SECURITY=force_tls\"\n",
+    # Compose makes the list a mapping: a later duplicate wins.
+    "    environment:\n      - SMTP_SECURITY=starttls\n      - SMTP_HOST=mail.example.org\n"
+    "      - SMTP_SECURITY=force_tls\n",
 ])
 def test_compose_environment_map_and_list_forms(tmp_path, environment):
     [endpoint] = endpoints(tmp_path, "docker-compose.yml",
@@ -160,6 +163,59 @@ def test_spring_profile_documents_override_the_base(tmp_path):
     assert [(e.label, e.host, e.port, e.transport) for e in found] == [
         ("Spring Boot (spring.mail)", "mail.example.org", 587, "starttls"),
         ("Spring Boot (spring.mail, profile prod)", "mail.example.org", 465, "implicit_tls")]
+
+
+def test_spring_profiles_active_does_not_make_the_base_a_profile(tmp_path):
+    found = endpoints(tmp_path, "application.yml", """\
+        spring:
+          profiles:
+            active: prod
+          mail:
+            host: mail.example.org
+            port: 465
+            properties: {mail.smtp.ssl.enable: true}
+        ---
+        spring:
+          config.activate.on-profile: prod
+          mail.port: 587
+        """)
+    assert [(e.label, e.port, e.transport) for e in found] == [
+        ("Spring Boot (spring.mail)", 465, "implicit_tls"),
+        ("Spring Boot (spring.mail, profile prod)", 587, "implicit_tls")]
+
+
+def test_merge_keys_and_aliases_are_followed(tmp_path):
+    """``<<: *anchor`` as Helm values and Alertmanager configs use it: the
+    receiver's own keys win over the merged ones, the first merge over the
+    later; a plain alias is the anchored mapping itself."""
+    found = endpoints(tmp_path, "alertmanager.yml", """\
+        defaults: &defaults
+          smarthost: mail.example.org:465
+          require_tls: true
+        relay: &relay
+          smarthost: relay.example.org:25
+          tls_config: {insecure_skip_verify: true}
+        route: {receiver: a}
+        receivers:
+          - name: a
+            email_configs: [*defaults]
+          - name: b
+            email_configs:
+              - <<: [*defaults, *relay]
+                to: b@example.org
+          - name: c
+            email_configs:
+              - <<: *relay
+                smarthost: "'<<'.example.org:587"
+                force_implicit_tls: true
+        """)
+    assert [(e.label, e.host, e.port, e.transport, e.verify) for e in found] == [
+        ("Alertmanager (receiver a)", "mail.example.org", 465, "implicit_tls", "full"),
+        ("Alertmanager (receiver b)", "mail.example.org", 465, "implicit_tls", "none"),
+        ("Alertmanager (receiver c)", "'<<'.example.org", 587, "implicit_tls", "none")]
+    merged = found[1].fields["smarthost"].scalar
+    assert (merged.line, merged.shared) == (2, True)
+    assert found[2].fields["smarthost"].scalar.shared is False
 
 
 def test_home_assistant_secret_tags_and_platform_selection(tmp_path):
@@ -259,3 +315,45 @@ def test_port_mode_messages_quote_the_client_error(fixture, quoted):
     findings, _, _ = lint_dir(FIXTURES / "rules" / fixture)
     [message] = [f.message for f in findings if f.rule == "app-port-mode-mismatch"]
     assert quoted.replace('\\"', '"') in message, message
+
+
+def test_double_star_matches_any_number_of_levels():
+    from linter.apps import source as tree
+
+    [root] = tree.parse("x.yml", "mail: {subject: a}\nt: [{mail: {subject: b}},"
+                                 " {block: [{mail: {subject: c}}]}]\nk: mail\n").documents
+    found = tree.resolve(root, ["**", "mail", "subject"])
+    assert [(node.value, "/".join(path)) for node, path in found] == [
+        ("a", "mail/subject"), ("b", "t/0/mail/subject"), ("c", "t/1/block/0/mail/subject")]
+
+
+def test_messages_bracket_an_ipv6_host_before_its_port(tmp_path):
+    from apps_helpers import APP_RULES
+
+    from linter.apps.lint import AppContext, file_findings
+
+    path = tmp_path / "configuration.yml"
+    path.write_text("access_control: {default_policy: deny}\nnotifier:\n  smtp:\n"
+                    "    address: 'smtp://[2001:db8::1]:465'\n")
+    [finding] = file_findings(analyse(str(path), MAPPINGS), APP_RULES, AppContext())
+    assert "STARTTLS on [2001:db8::1]:465 (" in finding.message
+
+
+@pytest.mark.parametrize("login, severity", [
+    ("", "warning"),
+    ("        username: ops\n        password: '{{ vault_smtp }}'\n", "warning"),   # unknown
+    ("        username: ops\n        password: !vault |\n          $ANSIBLE_VAULT;1.1\n",
+     "error"),
+    ("        username: ops\n        password: hunter22\n", "error"),
+])
+def test_tls_not_required_is_an_error_when_the_password_is_sent(tmp_path, login, severity):
+    from apps_helpers import APP_RULES
+
+    from linter.apps.lint import AppContext, file_findings
+
+    path = tmp_path / "site.yml"
+    path.write_text("- hosts: all\n  tasks:\n    - community.general.mail:\n"
+                    "        host: mail.example.org\n        port: 587\n        secure: try\n"
+                    "        subject: x\n" + login)
+    found = file_findings(analyse(str(path), MAPPINGS), APP_RULES, AppContext())
+    assert [f.severity for f in found if f.rule == "app-tls-not-required"] == [severity]

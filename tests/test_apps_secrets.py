@@ -76,3 +76,41 @@ def test_show_and_the_real_process_do_not_print_it(repository):
 def test_masking_replaces_whole_tokens_only():
     assert mask("user:hunter22@mail password hunter22x", ["hunter22"]) == \
         "user:****@mail password hunter22x"
+
+
+def test_diff_shows_no_password_and_still_applies(repository, tmp_path):
+    """--diff prints the file around each fix: a context line holding the
+    password is left out (fewer context lines), so ``patch`` still gives
+    what --fix writes. The password sits just above the fixed line."""
+    import shutil
+    import subprocess
+
+    name = "docker-compose.yml"
+    text = FILES[name].replace("SMTP_PORT=25", "SMTP_PORT=587").replace(
+        "SMTP_SECURITY=off", "SMTP_SECURITY=force_tls")
+    lines = text.splitlines(keepends=True)
+    lines.insert(-1, lines.pop(lines.index("      - SMTP_SECURITY=force_tls\n")))
+    (repository / name).write_text("".join(lines))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(repository / name, copy / name)
+    result = lint(repository, name, "--diff")
+    assert "+      - SMTP_SECURITY=starttls\n" in result.out
+    assert SECRET not in result.out + result.err
+    if shutil.which("patch") is not None:
+        subprocess.run(["patch", "-p1", "-s"], input=result.out, text=True, cwd=copy,
+                       check=True)
+        lint(repository, name, "--fix")
+        assert (copy / name).read_text() == (repository / name).read_text()
+
+
+def test_a_changed_line_holding_the_password_is_masked():
+    from linter.apps.fix import FileFix, _masked_diff
+
+    before = f"a: 1\nsmtp: {{port: 587, tls: true, password: {SECRET}}}\nb: 2\n"
+    fix = FileFix("x.yml", before, before.replace("tls: true", "tls: false"))
+    shown = _masked_diff(fix, [SECRET])
+    assert SECRET not in shown
+    assert shown.splitlines()[2:] == ["@@ -1,3 +1,3 @@", " a: 1",
+                                      "-smtp: {port: 587, tls: true, password: ****}",
+                                      "+smtp: {port: 587, tls: false, password: ****}", " b: 2"]

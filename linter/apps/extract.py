@@ -20,7 +20,9 @@ from linter.apps.values import (
     split_host_port, split_url, to_bool, to_port,
 )
 
-PROFILE_KEYS = ("spring.profiles", "spring.config.activate.on-profile", "spring.profiles.active")
+# What makes a document a profile's (Boot 2.4+, and the older form);
+# spring.profiles.active only activates profiles, so a document with it is the base.
+PROFILE_KEYS = ("spring.config.activate.on-profile", "spring.profiles")
 
 
 # -- documents --------------------------------------------------------------------
@@ -89,7 +91,8 @@ def read_scalar(root, base: tuple[str, ...], path: str, reference: bool = False,
     templated = state == "value" and "$" in str(node.value) and has_variable(str(node.value))
     return Scalar(state, text, line, column, where, tag, templated,
                   None if tag and not tag.startswith("tag:yaml.org") else str(node.value),
-                  plain=not isinstance(node, tree.Leaf) and not node.style)
+                  plain=not isinstance(node, tree.Leaf) and not node.style,
+                  shared=tree.through_merge(root, concrete_path))
 
 
 def read_field(spec: dict, root, base: tuple[str, ...]) -> Field:

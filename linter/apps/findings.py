@@ -50,8 +50,9 @@ def secret_fields(endpoint: Endpoint) -> set[str]:
 
 
 def fields(rule, endpoint: Endpoint, **extra) -> dict[str, str]:
+    host = endpoint.host or "?"
     base = {"label": endpoint.label, "app": endpoint.app_name,
-            "host": endpoint.host or "?", "port": str(endpoint.port or "?"),
+            "host": f"[{host}]" if ":" in host else host, "port": str(endpoint.port or "?"),
             "mode": mode_text(endpoint.transport), "transport": endpoint.transport or "",
             "value": "", "field": "", "where": "", "setting": ""}
     base.update(extra)
@@ -68,7 +69,7 @@ def fix_edit(endpoint: Endpoint, purpose: str) -> tuple[str, tuple[Edit, ...] | 
     scalar = endpoint.field_scalar(name)
     key = scalar.path.rsplit("/", 1)[-1] if scalar.path else name
     if "scheme" in spec:
-        if scalar.state != "value" or "://" not in (scalar.text or ""):
+        if scalar.state != "value" or "://" not in (scalar.text or "") or scalar.shared:
             return f"use the {spec['scheme']}:// scheme", None
         value = spec["scheme"] + "://" + (scalar.text or "").split("://", 1)[1]
         return f"{key}: {value}", (Edit("set", endpoint.path, scalar.path, value),)
@@ -78,11 +79,11 @@ def fix_edit(endpoint: Endpoint, purpose: str) -> tuple[str, tuple[Edit, ...] | 
     for other in spec.get("also", ()):
         # Flags the app treats as exclusive: turn the other one off too.
         other_scalar = endpoint.field_scalar(other["field"])
-        if other_scalar.line and other_scalar.state == "value":
+        if other_scalar.line and other_scalar.state == "value" and not other_scalar.shared:
             other_key = other_scalar.path.rsplit("/", 1)[-1]
             description += f" and {other_key}: {other['value']}"
             edits.append(Edit("set", endpoint.path, other_scalar.path, str(other["value"])))
-    if scalar.line and scalar.state in ("value", "empty"):
+    if scalar.line and scalar.state in ("value", "empty") and not scalar.shared:
         return description, (Edit("set", endpoint.path, scalar.path, str(value)), *edits)
     return description, None
 

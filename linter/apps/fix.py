@@ -220,9 +220,11 @@ def _dotted(mapping: dict, name: str, depth: int = 0):
 
 
 def _env_index(items: list, name: str) -> int | None:
-    for index, item in enumerate(items):
-        if isinstance(item, str) and item.partition("=")[0].strip() == name and "=" in item:
-            return index
+    """The last item for ``name`` (the one Compose uses), if it has a value."""
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if isinstance(item, str) and item.partition("=")[0].strip() == name:
+            return index if "=" in item else None
     return None
 
 
@@ -242,7 +244,10 @@ def _span(documents, lines: list[str], yaml_path: str, value: str):
         raise FixError(f"{yaml_path}: not found")
     current, parent, key = found
     if isinstance(parent, dict):
-        line, column = parent.lc.value(key)
+        try:
+            line, column = parent.lc.value(key)
+        except KeyError:      # merged in with <<: written in an anchor others share
+            raise FixError(f"{yaml_path}: comes from a << merge; not edited") from None
     elif isinstance(parent, list):
         line, column = parent.lc.item(key)
     else:
@@ -253,17 +258,19 @@ def _span(documents, lines: list[str], yaml_path: str, value: str):
     quote = text[column] if column < len(text) and text[column] in "'\"" else ""
     if isinstance(current, str) and "\n" in current:
         raise FixError(f"{yaml_path}: multi-line scalars are not edited")
+    flow = bool(parent.fa.flow_style())
     if isinstance(parent, list) and isinstance(current, str) and "=" in current:
         prefix = current.split("=", 1)[0] + "="
         new_item = prefix + value
-        old = _scalar_extent(text, column, quote)
+        old = _scalar_extent(text, column, quote, flow)
         return line, column, column + old, _quoted(new_item, quote)
-    old = _scalar_extent(text, column, quote)
+    old = _scalar_extent(text, column, quote, flow)
     return line, column, column + old, _quoted(value, quote)
 
 
-def _scalar_extent(text: str, column: int, quote: str) -> int:
-    """How many characters the scalar at ``column`` takes on its line."""
+def _scalar_extent(text: str, column: int, quote: str, flow: bool = False) -> int:
+    """How many characters the scalar at ``column`` takes on its line (in
+    a flow collection, a plain one ends at ``,``, ``]`` or ``}``)."""
     if quote:
         index = column + 1
         while index < len(text):
@@ -279,7 +286,8 @@ def _scalar_extent(text: str, column: int, quote: str) -> int:
         raise FixError("unterminated quoted scalar")
     end = len(text.rstrip("\r\n"))
     for index in range(column, end):
-        if text[index] == "#" and index > column and text[index - 1] in " \t":
+        if (text[index] == "#" and index > column and text[index - 1] in " \t") or (
+                flow and text[index] in ",]}"):
             end = index
             break
     while end > column and text[end - 1] in " \t":
@@ -323,12 +331,35 @@ def write_fixes(fixes: Iterable[FileFix]) -> list[str]:
     return errors
 
 
-def diff(fixes: Iterable[FileFix]) -> str:
-    """What ``--fix`` would change, as a unified diff (as the Postfix half's)."""
+def diff(fixes: Iterable[FileFix], mappings=()) -> str:
+    """What ``--fix`` would change, as a unified diff (as the Postfix
+    half's), showing none of the literal secrets the ``mappings`` find in
+    a file: that file's hunks get fewer context lines until none holds a
+    secret (``patch`` still applies them), and a changed line that holds
+    one shows it masked."""
+    return "".join(_masked_diff(fix, file_secrets(fix.path, fix.before, mappings))
+                   for fix in sorted(fixes, key=lambda fix: fix.path) if fix.changed)
+
+
+def file_secrets(path: str, text: str, mappings) -> list[str]:
+    """The literal secrets (passwords) of the endpoints in ``text``."""
+    from linter.apps.lint import analyse
+    from linter.apps.source import Read
+
+    endpoints = analyse(path, mappings, Read(text)).endpoints if mappings else []
+    return [secret for endpoint in endpoints for secret in endpoint.secrets()]
+
+
+def _masked_diff(fix: FileFix, secrets: list[str]) -> str:
+    from linter.apps.findings import mask
     from linter.fix.files import unified_diff
 
-    changed = {fix.path: fix.after for fix in fixes if fix.changed}
-    return unified_diff({fix.path: fix.before for fix in fixes}, changed)
+    for context in (3, 2, 1, 0):
+        text = unified_diff({fix.path: fix.before}, {fix.path: fix.after}, context)
+        lines = text.splitlines(keepends=True)
+        if not any(line.startswith(" ") and mask(line, secrets) != line for line in lines):
+            break
+    return "".join(mask(line, secrets) for line in lines)
 
 
 def fix_files(findings: list[Finding], allows: Callable[[Finding], bool] = safe_only

@@ -78,10 +78,12 @@ class EndpointSubject(Subject):
         return self.value(name)
 
 
-def analyse(path: str, mappings: Sequence[AppMapping]) -> FileResult:
-    """Claim, parse and extract one file (no rules)."""
+def analyse(path: str, mappings: Sequence[AppMapping], read: tree.Read | None = None
+            ) -> FileResult:
+    """Claim, parse and extract one file (no rules); ``read`` is its text
+    when it was read already."""
     result = FileResult(path)
-    read = tree.read_text(path)
+    read = read or tree.read_text(path)
     text, problem = read.text, read.problem
     lowered = (text or "").lower()
     hinted = [m for m in mappings if m.hinted(lowered)] if text else []

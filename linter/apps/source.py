@@ -7,8 +7,8 @@ most ``MAX_BYTES``), and its event stream is checked first
 expanding to at most ``MAX_ALIAS_NODES`` nodes -- Helm charts use
 anchors and ``<<`` merges, a "billion laughs" bomb is refused). Then
 PyYAML's C composer gives nodes with positions and without constructing
-values: tags such as ``!secret`` or ``!vault`` stay tags, and an alias is
-the same node again. Nothing raises: problems are returned as a
+values: tags such as ``!secret`` or ``!vault`` stay tags, an alias is
+the same node again, and a ``<<`` merge is followed when a key is looked up. Nothing raises: problems are returned as a
 ``problem`` string with a position.
 """
 
@@ -153,15 +153,58 @@ def children(node):
     """(key, child) pairs of a mapping, flat map or sequence."""
     node_kind = kind(node)
     if node_kind == "map":
+        own = set()
         for key, value in node.value:
-            text = key_text(key)
+            text = None if is_merge_key(key) else key_text(key)
             if text is not None:
+                own.add(text)
                 yield text, value
+        for merged in merged_maps(node):
+            for text, value in children(merged):
+                if text not in own:
+                    own.add(text)
+                    yield text, value
     elif node_kind == "seq":
         for index, item in enumerate(node.value):
             yield str(index), item
     elif node_kind == "flat":
         yield from node.items()
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def is_merge_key(node) -> bool:
+    """A plain ``<<`` key: every loader the apps use (PyYAML, go-yaml,
+    SnakeYAML, Psych) merges the mappings it names into this one."""
+    return kind(node) == "scalar" and getattr(node, "tag", None) == MERGE_TAG
+
+
+def merged_maps(node) -> list:
+    """The mappings ``<<`` merges into ``node``, the first one winning
+    (its own keys win over all of them). Merges of merges are as deep as
+    the nesting check allows (``check_structure``: 64 levels, aliases
+    expanded)."""
+    found: list = []
+    for key, value in node.value:
+        if is_merge_key(key):
+            items = value.value if kind(value) == "seq" else [value]
+            found.extend(item for item in items if kind(item) == "map")
+    return found
+
+
+def through_merge(root, path) -> bool:
+    """Whether ``path`` reaches its node through a ``<<`` merge: the value
+    is written in the merged anchor and shared with its other users."""
+    node = root
+    for key in path:
+        if kind(node) == "map" and not any(
+                not is_merge_key(name) and key_text(name) == key for name, _ in node.value):
+            return True
+        node = child(node, key)
+        if node is None:
+            return False
+    return False
 
 
 def child(node, key: str):
@@ -172,9 +215,14 @@ def child(node, key: str):
         return node.get(key)
     if node_kind == "map":
         found = None
-        for name, value in children(node):
-            if name == key:
+        for name_node, value in node.value:
+            if not is_merge_key(name_node) and key_text(name_node) == key:
                 found = value       # the last duplicate wins, as in most loaders
+        if found is None:
+            for merged in merged_maps(node):
+                found = child(merged, key)
+                if found is not None:
+                    break
         return found
     if node_kind == "seq":
         if key.isdigit():
@@ -185,7 +233,9 @@ def child(node, key: str):
 
 
 def _env_item(node, key: str) -> Leaf | None:
-    for item in node.value:
+    """The last ``KEY=...`` item: Compose turns the list into a mapping, so
+    a later duplicate wins."""
+    for item in reversed(node.value):
         if kind(item) != "scalar" or isinstance(item, Leaf):
             continue
         text = item.value
@@ -209,12 +259,16 @@ def position(node) -> tuple[int, int]:
 
 def resolve(root, segments: list[str], prefix: tuple[str, ...] = ()):
     """Every (node, concrete path) that ``segments`` reach from ``root``;
-    ``*`` matches every key or index. Work is bounded by the tree's size."""
+    ``*`` matches every key or index, ``**`` any number of levels (the node
+    itself and every mapping or sequence below it). Work is bounded by the
+    tree's size."""
     current = [(root, prefix)]
     for segment in segments:
         following = []
         for node, path in current:
-            if segment == "*":
+            if segment == "**":
+                following.extend(_collections(node, path))
+            elif segment == "*":
                 following.extend((value, (*path, key)) for key, value in children(node))
             else:
                 found = child(node, segment)
@@ -224,6 +278,19 @@ def resolve(root, segments: list[str], prefix: tuple[str, ...] = ()):
         if not current:
             break
     return current
+
+
+def _collections(node, path: tuple[str, ...]) -> list:
+    """``node`` and the mappings and sequences below it, breadth first, at
+    most MAX_NODES (aliases are bounded by ``check_structure``)."""
+    found = [(node, path)]
+    index = 0
+    while index < len(found) < MAX_NODES:
+        current, where = found[index]
+        index += 1
+        found.extend((value, (*where, key)) for key, value in children(current)
+                     if kind(value) in ("map", "seq"))
+    return found[:MAX_NODES]
 
 
 def flatten(root, limit: int = MAX_NODES) -> tuple[dict, bool]:

@@ -40,6 +40,7 @@ class Scalar:
     templated: bool = False   # the value came through ${VAR:-default}
     raw: str | None = None    # the scalar as written (placeholders and all)
     plain: bool = False       # a plain (unquoted) YAML scalar: YAML 1.1 tools read yes/no
+    shared: bool = False      # written in an anchor merged in with <<: not edited by --fix
 
     @property
     def known(self) -> bool:

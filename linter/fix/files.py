@@ -36,13 +36,13 @@ def read_texts(pairs: Iterable[ConfigPaths]) -> tuple[dict[str, str], dict[str, 
     return texts, read
 
 
-def unified_diff(original: dict[str, str], changed: dict[str, str]) -> str:
+def unified_diff(original: dict[str, str], changed: dict[str, str], context: int = 3) -> str:
     """A unified diff of every changed file, as ``--diff`` prints it."""
     out = []
     for path in sorted(changed):
         before = original[path].splitlines(keepends=True)
         after = changed[path].splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}"):
+        for line in difflib.unified_diff(before, after, f"a/{path}", f"b/{path}", n=context):
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
