@@ -67,6 +67,14 @@ def test_an_unknown_excluded_name_invalidates_the_whole_list():
     ("ALL", "", ("aNULL",)),
     ("eNULL:!aNULL", "", ("NULL",)),
     ("HIGH", "!RC4", None),
+    ("HIGH", "+RC4", None), ("HIGH", "-RC4", None), ("HIGH", "@STRENGTH", None),
+    ("3DES+kRSA", "", ("3DES",)),             # OpenSSL's AND: each part names
+    ("@STRENGTH:RC4", "", ("RC4",)),          # a command is skipped, not the end
+    ("RC4:+RC4", "", ("RC4",)),               # + only moves suites
+    ("!RC4:RC4", "", ()),                     # ! bans for good, even before
+    ("RC4:-RC4:RC4", "", ("RC4",)),           # - removes, a later name adds back
+    ("RC4:-RC4", "", ()),
+    ("HIGH,RC4 DES-CBC3-SHA", "", ("RC4", "3DES")),   # commas and blanks separate
 ])
 def test_cipher_lists_name_weak_families(cipherlist, exclusions, weak):
     assert weak_families(cipherlist, exclusions) == weak

@@ -35,13 +35,13 @@ def _names(token: str, family: str) -> bool:
     return any(FAMILIES[family](part) for part in token.split("+") if part)
 
 
-def weak_families(cipherlist: str, exclusions: str = "") -> tuple[str, ...] | None:
+def weak_families(cipherlist: str, exclusions: str) -> tuple[str, ...] | None:
     """Weak families the list names and still admits after ``exclusions``
     (which Postfix appends as ``:!name``); None when Postfix would reject
     an exclusion (one starting with ``!``, ``+``, ``-`` or ``@``)."""
     tokens = [t for t in _SEPARATORS.split(cipherlist.strip()) if t]
     for name in (t for t in _SEPARATORS.split(exclusions.strip()) if t):
-        if name[0] in "!+-@":
+        if name.startswith(("!", "+", "-", "@")):
             return None
         tokens.append("!" + name)
     found = []
@@ -50,7 +50,7 @@ def weak_families(cipherlist: str, exclusions: str = "") -> tuple[str, ...] | No
         for token in tokens:
             if token.startswith("@"):
                 continue
-            if token[0] in "!-+":
+            if token.startswith(("!", "-", "+")):
                 if token[0] != "+" and _names(token[1:], family):
                     banned = banned or token[0] == "!"
                     present = False

@@ -33,8 +33,8 @@ def _problems(scope: Scope) -> Iterator[Problem]:
         if (view.tls not in ("optional", "required", "wrapper") or is_loopback(view)
                 or templated(view)):
             continue
-        grade = view.setting(view.ciphers_parameter)
-        if grade is None or not grade.known or grade.value.strip().lower() not in GRADES:
+        grade = view.setting(view.ciphers_parameter)   # a Postfix parameter: never None
+        if not grade.known or grade.value.strip().lower() not in GRADES:
             continue
         name = grade.value.strip().lower()
         if name in WEAK_GRADES:
@@ -59,16 +59,16 @@ def _grade_problem(scope: Scope, view: ServiceView, grade: Setting, name: str) -
 
 def _list_problem(scope: Scope, view: ServiceView, grade: str) -> Problem | None:
     cipherlist = view.setting(f"tls_{grade}_cipherlist")
-    if cipherlist is None or not cipherlist.known or cipherlist.source.kind == "default":
-        return None
+    if not cipherlist.known:
+        return None   # Postfix's own list (the default) names no weak family: see below
     exclusions = [view.setting("smtpd_tls_exclude_ciphers")]
     if view.tls_required:
         exclusions.append(view.setting("smtpd_tls_mandatory_exclude_ciphers"))
-    if any(s is not None and not s.known for s in exclusions):
+    if any(not s.known for s in exclusions):
         return None
-    excluded = " ".join(s.value for s in exclusions if s is not None)
+    excluded = " ".join(s.value for s in exclusions)
     weak = weak_families(cipherlist.value, excluded)
-    default = weak_families(scope.config.data.defaults.get(cipherlist.name, ""))
+    default = weak_families(scope.config.data.defaults[cipherlist.name], "")
     if weak is None or default is None:
         return None
     added = [family for family in weak if family not in default]
@@ -81,13 +81,13 @@ def _list_problem(scope: Scope, view: ServiceView, grade: str) -> Problem | None
                    _exclusion_fix(scope, view, exclusions[0], added))
 
 
-def _exclusion_fix(scope: Scope, view: ServiceView, current: Setting | None,
+def _exclusion_fix(scope: Scope, view: ServiceView, current: Setting,
                    added: list[str]) -> Fix:
     """Exclude the weak families where smtpd_tls_exclude_ciphers is set."""
-    tokens = current.value.replace(",", " ").split() if current is not None else []
+    tokens = current.value.replace(",", " ").split()
     tokens += [family for family in added if family not in tokens]
     name = "smtpd_tls_exclude_ciphers"
-    if current is not None and current.source.kind == "master":
+    if current.source.kind == "master":
         value = ",".join(tokens)
         return Fix(f"Exclude the weak suites on {view.label}: -o {name}={value}",
                    (f"  -o {name}={value}",),
