@@ -60,3 +60,13 @@ def test_invalid_parameter_value_without_options(tmp_path):
     assert (finding.line, finding.parameter) == (2, "smtpd_forbid_bare_newline")
     assert finding.fix.safety == "unsafe"
     assert finding.tags == ("custom",)
+
+
+def test_undefined_parameter_without_suggestions(tmp_path):
+    """No ``suggestions``: the fix defines the name empty, which is safe."""
+    rule = _rule({"builtin": "undefined_parameter"}, applies_to={"file": "main.cf"},
+                 message="")
+    main = "compatibility_level = 3.6\nsmtpd_client_restrictions = $mua_client_restrictions\n"
+    [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule, main)
+    assert finding.fix.lines == ("mua_client_restrictions =",)
+    assert finding.fix.safety == "safe"

@@ -30,7 +30,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         verdict = evaluate(view, UNAUTHENTICATED, scope.undefined_is_empty)
         if verdict.outcome != "accept" or not _starts(view, scope.undefined_is_empty):
             continue
-        parameter = _culprit(view, verdict)
+        parameter = _culprit(verdict)
         why = ("stops only mail to other domains"
                if has_working_relay_check(view, parameter, scope.undefined_is_empty)
                else "rejects no client that has not logged in")
@@ -38,7 +38,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         yield service_finding(rule, scope, view, setting, why=why, origin=where(setting, view))
 
 
-def _culprit(view: ServiceView, verdict: Verdict) -> str:
+def _culprit(verdict: Verdict) -> str:
     """The list a reader expects to do the job: relay, unless it is empty."""
     relay = verdict.result(RELAY).setting
     if relay is not None and relay.value.strip():

@@ -12,7 +12,6 @@ not expanded, so its names are not references, as postconf agrees.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import cast
 
 from linter.engine.builtins.parameter_names import (
     at,
@@ -22,7 +21,6 @@ from linter.engine.builtins.parameter_names import (
 )
 from linter.engine.findings import Edit, Finding, Fix
 from linter.postfix.expand import Expansion
-from linter.postfix.resolve import Setting
 from linter.postfix.template import has_placeholder
 
 
@@ -42,14 +40,14 @@ def check(rule, scope) -> Iterator[Finding]:
 
     overridden = {o.name for view in config.services for o in view.service.overrides}
     for name, param in config.main.definitions().items():
-        setting = cast(Setting, config.context.setting(name))  # written: always defined
+        setting = config.context.setting(name)  # written: always defined
         for ref in missing(setting.expansion, param.raw, overridden):
             yield _finding(rule, scope, config.main.path, param.value_line,
                            param.value_column, f"{name} ({at(scope.main_path, param.line)})",
                            ref, suggestions, None, name)
     for view in config.services:
         for override in view.service.override_map().values():
-            setting = cast(Setting, view.setting(override.name))  # an -o defines its name
+            setting = view.setting(override.name)  # an -o defines its name
             for ref in missing(setting.expansion, override.raw, set()):
                 yield _finding(rule, scope, scope.master_path, override.line,
                                override.column, f"{view.label}: -o {override.name}",
@@ -64,7 +62,7 @@ def _finding(rule, scope, path: str, line: int, column: int, where: str, name: s
             f"define it in main.cf ({name} = ... with the list you meant; "
             "an empty value keeps today's behaviour)")
     fix = Fix(f"{name} is used but never defined: {hint}, or remove the reference",
-              (line_text,) if value else (f"{name} =",),
+              (line_text,),   # "name =" without a suggestion
               (Edit(action="set", path=scope.main_path, name=name, value=value),),
               # defined empty, the name reads as it does today
               safety="unsafe" if value else "safe")

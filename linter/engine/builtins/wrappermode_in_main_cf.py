@@ -42,16 +42,13 @@ def check(rule, scope) -> Iterator[Finding]:
     message = (f"{NAME} = {param.raw} ({at(scope.main_path, param.line)}) applies to every smtpd "
                f"service: {impact}; set it with -o only under the port-465 service")
     edits = [Edit(action="remove", path=scope.main_path, name=NAME)]
-    lines = []
     for view in implicit:
         if view.service.override_map().get(NAME) is None:
             edits.append(Edit(action="set", path=scope.master_path, name=NAME, value="yes",
                               service=view.service.key))
-            lines.append(f"  -o {NAME}=yes")
     targets = ", ".join(view.label for view in implicit) or "the port-465 submissions service"
     fix = Fix(f"Remove {NAME} from main.cf (line {param.line}) and add -o {NAME}=yes "
-              f"under {targets}", tuple(dict.fromkeys(lines)) or (f"  -o {NAME}=yes",),
-              tuple(edits))
+              f"under {targets}", (f"  -o {NAME}=yes",), tuple(edits))
     yield Finding(rule=rule.id, severity=rule.severity, path=scope.main_path,
                   line=param.line, column=param.column, message=message, fix=fix,
                   tags=rule.tags, parameter=NAME)
