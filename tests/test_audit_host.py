@@ -11,7 +11,7 @@ import time
 
 import pytest
 from certs import make_ca, make_leaf
-from conftest import requires_postconf
+from conftest import REQUIRE_ALL, requires_postconf
 from limits import run_limited
 
 from linter.audit.host import discover_host
@@ -96,3 +96,31 @@ def test_a_key_only_root_can_read_is_not_judged_by_a_non_root_audit(tmp_path):
         os.seteuid(0)
     assert as_nobody == []
     assert any("run smtplint audit as root" in note for note in options.notes)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not REQUIRE_ALL,
+                    reason="needs root for a network namespace of its own")
+@requires_postconf
+@pytest.mark.parametrize("prefix, relays", [("/0", True), ("/24", False)])
+def test_the_hosts_own_mynetworks_lets_open_relay_judge(tmp_path, prefix, relays):
+    """An unwritten mynetworks is the host's: lint cannot know it and
+    open-relay abstains. In a namespace whose loopback carries an address
+    with a /0 prefix, Postfix derives 0.0.0.0/0 (mynetworks_style=subnet)
+    and the audit reports the relay; with a /24 it does not."""
+    etc = tmp_path / "etc"
+    _write(etc, "main.cf", "compatibility_level = 3.6\nmynetworks_style = subnet\n"
+                           "smtpd_relay_restrictions = permit_mynetworks, "
+                           "reject_unauth_destination\n")
+    _write(etc, "master.cf", "smtp inet n - n - - smtpd\n")
+    linted = run_limited([sys.executable, "-m", "linter", "lint", str(etc), "-f", "json"],
+                         seconds=60)
+    assert "open-relay" not in {f["rule"] for f in json.loads(linted.out)["findings"]}
+    script = f'ip link set lo up && ip addr add 10.9.8.7{prefix} dev lo && exec "$0" "$@"'
+    audited = run_limited(["unshare", "--net", "--", "sh", "-c", script, *AUDIT,
+                           "--config-dir", str(etc), "-f", "json"], seconds=60)
+    found = [f for f in json.loads(audited.out)["findings"] if f["rule"] == "open-relay"]
+    assert bool(found) is relays, audited.err[-2000:]
+    if relays:
+        assert "0.0.0.0/0" in found[0]["message"]
+        assert "derived by Postfix from this host's interfaces" in found[0]["message"]
+        assert found[0]["message"].startswith("instance default: ")
