@@ -215,3 +215,27 @@ def test_the_probe_never_sends_credentials_or_a_message(cert_file, ca_file, role
     assert commands and set(commands) <= ALLOWED, commands
     assert "QUIT" in commands
     assert ("MAIL FROM:<>" in commands) == (role == "submission")
+
+
+def test_many_targets_are_probed_concurrently(cert_file):
+    """Eight silent servers, 1 s of patience each: one after the other
+    would take 8 s; the thread pool waits for them together, and the
+    findings still come one per target."""
+    import contextlib
+    import sys
+
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(FakeServer(Behaviour(hostile="silence"), cert_file))
+                   for _ in range(8)]
+        start = time.monotonic()
+        result = run_limited([sys.executable, *PROBE,
+                              *(f"submission://127.0.0.1:{s.port}" for s in servers),
+                              "--read-timeout", "1", "-j", "8", "-f", "json"],
+                             seconds=30, memory_mb=512)
+        elapsed = time.monotonic() - start
+    assert_no_traceback(result)
+    findings = json.loads(result.out)["findings"]
+    assert sorted(f["path"] for f in findings) == sorted(
+        f"submission://127.0.0.1:{s.port}" for s in servers)
+    assert {f["rule"] for f in findings} == {"probe-unreachable"}
+    assert elapsed < 6, elapsed
