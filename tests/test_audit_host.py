@@ -124,3 +124,35 @@ def test_the_hosts_own_mynetworks_lets_open_relay_judge(tmp_path, prefix, relays
         assert "0.0.0.0/0" in found[0]["message"]
         assert "derived by Postfix from this host's interfaces" in found[0]["message"]
         assert found[0]["message"].startswith("instance default: ")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not REQUIRE_ALL,
+                    reason="needs root for a network namespace of its own")
+@requires_postconf
+@pytest.mark.parametrize("enable", ["yes", "no"])
+def test_a_disabled_instance_is_linted_but_not_expected_to_listen(tmp_path, enable):
+    """postfix start skips an instance with multi_instance_enable = no, so
+    its closed 587 is no service-not-listening (and --probe leaves it out);
+    its files are still linted. Run where nothing listens at all."""
+    base, out = tmp_path / "postfix", tmp_path / "postfix-out"
+    _write(base, "main.cf", f"multi_instance_directories = {out}\n")
+    _write(base, "master.cf", "smtp inet n - n - - smtpd\n")
+    _write(out, "main.cf", "multi_instance_name = postfix-out\n"
+                           f"multi_instance_enable = {enable}\nsmtpd_tls_security_level = may\n")
+    _write(out, "master.cf", "submission inet n - n - - smtpd\n"
+                             "  -o smtpd_tls_security_level=may\n")
+    host = discover_host(str(base))
+    assert [(i.name, i.enabled) for i in host.instances] == [
+        ("default", True), ("postfix-out", enable == "yes")]
+    lo_up = 'ip link set lo up && exec "$0" "$@"'
+    result = run_limited(["unshare", "--net", "--", "sh", "-c", lo_up, *AUDIT,
+                          "--config-dir", str(base), "--probe", "-f", "json"], seconds=60)
+    report = json.loads(result.out)
+    of_out = [f for f in report["findings"] if f["message"].startswith("instance postfix-out: ")]
+    assert "submission-tls-not-required" in {f["rule"] for f in of_out}
+    listening = [f for f in of_out if f["rule"] == "service-not-listening"]
+    probed = {f["path"] for f in report["findings"] if f["rule"] == "probe-unreachable"}
+    assert bool(listening) is (enable == "yes")
+    assert ("submission://127.0.0.1:587" in probed) is (enable == "yes")
+    notes = " ".join(n["message"] for n in report["notifications"])
+    assert ("instance postfix-out is disabled" in notes) is (enable == "no")

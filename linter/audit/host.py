@@ -78,7 +78,8 @@ def discover_host(config_dir: str | None, use_postconf: bool = True,
                             .replace(",", " ").split() if d != base]
     names = _postmulti_names(base, directories, environ)
     for directory in directories:
-        host.instances.append(_instance(postconf, directory, names.get(directory), host.notes))
+        host.instances.append(_instance(postconf, directory, names.get(directory), host.notes,
+                                        primary=directory == base))
     return host
 
 
@@ -91,8 +92,9 @@ def _postmulti_names(base: str, directories: list[str], environ) -> dict[str, tu
 
 
 def _instance(postconf: str, directory: str, listed: tuple[str, bool] | None,
-              notes: list[str]) -> Instance:
-    asked = postconf_values(postconf, directory, ["mail_version", "multi_instance_name"])
+              notes: list[str], primary: bool = True) -> Instance:
+    asked = postconf_values(postconf, directory, ["mail_version", "multi_instance_name",
+                                                  "multi_instance_enable"])
     version, note = model_version(asked.get("mail_version"))
     if note:
         notes.append(f"{directory}: {note}")
@@ -103,5 +105,9 @@ def _instance(postconf: str, directory: str, listed: tuple[str, bool] | None,
     if len(host_values) < len(HOST_PARAMETERS):
         notes.append(f"{directory}: postconf did not answer for "
                      f"{', '.join(sorted(set(HOST_PARAMETERS) - set(host_values)))}")
-    return Instance(name, directory, version, asked.get("mail_version"), host_values,
-                    listed[1] if listed else True)
+    # postmulti -l needs /etc/postfix; postconf answers for any directory.
+    # The primary instance is always enabled; the others only with
+    # multi_instance_enable = yes.
+    enabled = listed[1] if listed else (
+        primary or asked.get("multi_instance_enable", "no").lower() == "yes")
+    return Instance(name, directory, version, asked.get("mail_version"), host_values, enabled)
