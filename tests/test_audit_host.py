@@ -156,3 +156,20 @@ def test_a_disabled_instance_is_linted_but_not_expected_to_listen(tmp_path, enab
     assert ("submission://127.0.0.1:587" in probed) is (enable == "yes")
     notes = " ".join(n["message"] for n in report["notifications"])
     assert ("instance postfix-out is disabled" in notes) is (enable == "no")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not REQUIRE_ALL,
+                    reason="needs root for a network namespace of its own")
+@requires_postconf
+def test_a_failing_postconf_is_said_not_silent(two_instances):
+    """With no interface up, postconf exits fatally for any question: the
+    audit still judges the files it was given, and says that other
+    instances and the host's values could not be asked for."""
+    base, _ = two_instances
+    result = run_limited(["unshare", "--net", "--", *AUDIT, "--config-dir", str(base),
+                          "-f", "json"], seconds=60)
+    report = json.loads(result.out)
+    notes = [n["message"] for n in report["notifications"]]
+    assert any("postconf failed" in note and "multi_instance_directories" in note
+               for note in notes), notes
+    assert any(f["message"].startswith("instance default: ") for f in report["findings"])

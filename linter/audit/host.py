@@ -73,7 +73,11 @@ def discover_host(config_dir: str | None, use_postconf: bool = True,
     base = config_dir or postconf_values(postconf, None, ["config_directory"]).get(
         "config_directory", DEFAULT_CONFIG_DIR)
     host = Host([], postconf)
-    settings = postconf_values(postconf, base, ["multi_instance_directories"])
+    errors: list[str] = []
+    settings = postconf_values(postconf, base, ["multi_instance_directories"], errors=errors)
+    if errors:   # say so: other instances would go unaudited in silence
+        host.notes.append(f"{base}: {errors[0]}; other instances "
+                          "(multi_instance_directories) and the host's values are unknown")
     directories = [base] + [d for d in settings.get("multi_instance_directories", "")
                             .replace(",", " ").split() if d != base]
     names = _postmulti_names(base, directories, environ)
