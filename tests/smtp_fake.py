@@ -28,6 +28,7 @@ class Behaviour:
     starttls_reply: int = 220
     auth_before_tls: bool = False
     auth_after_tls: bool = True
+    auth_mechanisms: str = "PLAIN LOGIN"   # the AUTH line's text, as the server words it
     accept_plain_mail: bool = False
     buffered_starttls: bool = False   # keep plaintext read before the handshake
     legacy_tls: bool = False          # accept TLS 1.0 and 1.1
@@ -157,7 +158,7 @@ class Conversation:
             if b.starttls and not self.tls and not b.implicit_tls:
                 lines.append("STARTTLS")
             if (b.auth_before_tls and not self.tls) or (b.auth_after_tls and self.tls):
-                lines.append("AUTH PLAIN LOGIN")
+                lines.append(f"AUTH {b.auth_mechanisms}")
             self.send("".join(f"250-{text}\r\n" for text in lines[:-1]) + f"250 {lines[-1]}\r\n")
         elif verb == b"STARTTLS" and b.starttls and not self.tls:
             self.send(f"{b.starttls_reply} 2.0.0 Ready to start TLS\r\n")

@@ -239,3 +239,18 @@ def test_many_targets_are_probed_concurrently(cert_file):
         f"submission://127.0.0.1:{s.port}" for s in servers)
     assert {f["rule"] for f in findings} == {"probe-unreachable"}
     assert elapsed < 6, elapsed
+
+
+def test_ehlo_text_is_escaped_in_every_format(cert_file):
+    """The AUTH line's text reaches the message of probe-auth-before-starttls."""
+    import sys
+
+    mechanisms = "PLAIN \x1b[2J\x1b[31mLOGIN [bold]x[/bold] \u202etxt"
+    behaviour = Behaviour(auth_before_tls=True, auth_mechanisms=mechanisms)
+    with FakeServer(behaviour, cert_file) as server:
+        for output_format in ("text", "brief", "github", "json", "sarif"):
+            result = run_limited([sys.executable, *PROBE, f"submission://127.0.0.1:{server.port}",
+                                  "-f", output_format, "--read-timeout", "2", "--no-color"],
+                                 seconds=20, memory_mb=512)
+            assert "probe-auth-before-starttls" in result.out, output_format
+            assert "\x1b" not in result.out and "\u202e" not in result.out, output_format
