@@ -17,6 +17,7 @@ import socket
 import ssl
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 
@@ -32,6 +33,7 @@ class Behaviour:
     accept_plain_mail: bool = False
     buffered_starttls: bool = False   # keep plaintext read before the handshake
     legacy_tls: bool = False          # accept TLS 1.0 and 1.1
+    only_legacy_tls: bool = False     # accept TLS 1.0 and nothing newer
     banner: str = "220 fake.test ESMTP"
     delay: float = 0.0                # seconds before each reply: a slow but honest server
     hostile: str | None = None        # endless-line, silence, drip, many-lines, close
@@ -78,7 +80,12 @@ class FakeServer:
     def _context(self) -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert_file)
-        if self.behaviour.legacy_tls:
+        if self.behaviour.only_legacy_tls:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1
+            context.set_ciphers("ALL:@SECLEVEL=0")
+        elif self.behaviour.legacy_tls:
             context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
             context.set_ciphers("ALL:@SECLEVEL=0")
         else:
