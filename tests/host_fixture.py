@@ -45,7 +45,10 @@ def materialize(fixture: Path, target: Path) -> dict:
         if entry.get("reverse_chain"):
             chain.reverse()
         parts += chain
-        (target / entry["file"]).write_bytes(b"".join(parts))
+        # append: a second (key, chain) tuple in the same file, as
+        # smtpd_tls_chain_files allows (an RSA and an EC key, say)
+        with open(target / entry["file"], "ab" if entry.get("append") else "wb") as handle:
+            handle.write(b"".join(parts))
         if "key_file" in entry:
             (target / entry["key_file"]).write_bytes(leaf.key_pem())
     for directory in spec.get("directories", ()):

@@ -2,10 +2,13 @@
 
 It serves the probe's rule fixtures (tests/fixtures/rules/probe-*/) and the
 hostile cases: an endless banner line, silence, a drip-feed, too many
-lines, and a STARTTLS that keeps the plaintext it buffered (CVE-2011-0411
-class). It binds only 127.0.0.1 on a free port, runs in a thread, and is
-stopped by ``close()`` (a context manager), which also closes every
-connection it accepted.
+lines (in the banner or the EHLO reply), a hang-up in the TLS handshake, a
+slow but honest server, and a STARTTLS that keeps the plaintext it
+buffered (CVE-2011-0411 class). It records every command it is sent, so a
+test can check that the probe never sends credentials or a message. It
+binds only 127.0.0.1 on a free port, runs in a thread, and is stopped by
+``close()`` (a context manager), which also closes every connection it
+accepted.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import socket
 import ssl
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 
@@ -25,11 +29,16 @@ class Behaviour:
     starttls_reply: int = 220
     auth_before_tls: bool = False
     auth_after_tls: bool = True
+    auth_mechanisms: str = "PLAIN LOGIN"   # the AUTH line's text, as the server words it
     accept_plain_mail: bool = False
     buffered_starttls: bool = False   # keep plaintext read before the handshake
     legacy_tls: bool = False          # accept TLS 1.0 and 1.1
+    only_legacy_tls: bool = False     # accept TLS 1.0 and nothing newer
     banner: str = "220 fake.test ESMTP"
+    delay: float = 0.0                # seconds before each reply: a slow but honest server
     hostile: str | None = None        # endless-line, silence, drip, many-lines, close
+    hostile_ehlo: str | None = None   # endless-line, drip: the EHLO reply misbehaves
+    close_in_handshake: bool = False  # answer STARTTLS 220, then hang up
 
 
 @dataclass
@@ -42,6 +51,7 @@ class FakeServer:
     _connections: list = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list = field(default_factory=list)
+    commands: list = field(default_factory=list)   # every line a client sent, in order
 
     def __enter__(self) -> FakeServer:  # noqa: PYI034
         self._listener = socket.create_server((self.host, 0))
@@ -70,7 +80,12 @@ class FakeServer:
     def _context(self) -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert_file)
-        if self.behaviour.legacy_tls:
+        if self.behaviour.only_legacy_tls:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1
+            context.set_ciphers("ALL:@SECLEVEL=0")
+        elif self.behaviour.legacy_tls:
             context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
             context.set_ciphers("ALL:@SECLEVEL=0")
         else:
@@ -108,6 +123,8 @@ class Conversation:
         self.tls = False
 
     def send(self, text: str) -> None:
+        if self.behaviour.delay:
+            time.sleep(self.behaviour.delay)
         self.sock.sendall(text.encode())
 
     def run(self) -> None:
@@ -137,18 +154,25 @@ class Conversation:
 
     def _command(self, line: bytes) -> bool:
         b = self.behaviour
+        self.server.commands.append(line.decode("ascii", "replace"))
         verb = line.split(b" ")[0].upper()
+        if verb in (b"EHLO", b"HELO") and b.hostile_ehlo and not self.tls:
+            self.send("250-fake.test\r\n")
+            self._hostile(b.hostile_ehlo, "250")
+            return False
         if verb in (b"EHLO", b"HELO"):
             lines = ["fake.test", "PIPELINING"]
             if b.starttls and not self.tls and not b.implicit_tls:
                 lines.append("STARTTLS")
             if (b.auth_before_tls and not self.tls) or (b.auth_after_tls and self.tls):
-                lines.append("AUTH PLAIN LOGIN")
+                lines.append(f"AUTH {b.auth_mechanisms}")
             self.send("".join(f"250-{text}\r\n" for text in lines[:-1]) + f"250 {lines[-1]}\r\n")
         elif verb == b"STARTTLS" and b.starttls and not self.tls:
             self.send(f"{b.starttls_reply} 2.0.0 Ready to start TLS\r\n")
             if b.starttls_reply != 220:
                 return True
+            if b.close_in_handshake:
+                return False
             if not b.buffered_starttls:
                 self.buffer = b""
             self.sock = self.server._context().wrap_socket(self.sock, server_side=True)
@@ -167,21 +191,21 @@ class Conversation:
             self.send("502 5.5.2 Error: command not recognized\r\n")
         return True
 
-    def _hostile(self, kind: str) -> None:
+    def _hostile(self, kind: str, code: str = "220") -> None:
         stop = self.server._stop
         if kind == "endless-line":
-            self.send("220 ")
+            self.send(f"{code} ")
             while not stop.is_set():
                 self.sock.sendall(b"A" * 65536)
         elif kind == "silence":
             stop.wait(30)
         elif kind == "drip":
-            self.send("220-")
+            self.send(f"{code}-")
             while not stop.is_set():
                 self.sock.sendall(b"x")
                 time.sleep(0.05)
         elif kind == "many-lines":
             while not stop.is_set():
-                self.sock.sendall(b"220-fake.test\r\n" * 1000)
+                self.sock.sendall(f"{code}-fake.test\r\n".encode() * 1000)
         elif kind == "close":
             return

@@ -11,7 +11,7 @@ import time
 
 import pytest
 from certs import make_ca, make_leaf
-from conftest import requires_postconf
+from conftest import REQUIRE_ALL, requires_postconf
 from limits import run_limited
 
 from linter.audit.host import discover_host
@@ -96,3 +96,80 @@ def test_a_key_only_root_can_read_is_not_judged_by_a_non_root_audit(tmp_path):
         os.seteuid(0)
     assert as_nobody == []
     assert any("run smtplint audit as root" in note for note in options.notes)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not REQUIRE_ALL,
+                    reason="needs root for a network namespace of its own")
+@requires_postconf
+@pytest.mark.parametrize("prefix, relays", [("/0", True), ("/24", False)])
+def test_the_hosts_own_mynetworks_lets_open_relay_judge(tmp_path, prefix, relays):
+    """An unwritten mynetworks is the host's: lint cannot know it and
+    open-relay abstains. In a namespace whose loopback carries an address
+    with a /0 prefix, Postfix derives 0.0.0.0/0 (mynetworks_style=subnet)
+    and the audit reports the relay; with a /24 it does not."""
+    etc = tmp_path / "etc"
+    _write(etc, "main.cf", "compatibility_level = 3.6\nmynetworks_style = subnet\n"
+                           "smtpd_relay_restrictions = permit_mynetworks, "
+                           "reject_unauth_destination\n")
+    _write(etc, "master.cf", "smtp inet n - n - - smtpd\n")
+    linted = run_limited([sys.executable, "-m", "linter", "lint", str(etc), "-f", "json"],
+                         seconds=60)
+    assert "open-relay" not in {f["rule"] for f in json.loads(linted.out)["findings"]}
+    script = f'ip link set lo up && ip addr add 10.9.8.7{prefix} dev lo && exec "$0" "$@"'
+    audited = run_limited(["unshare", "--net", "--", "sh", "-c", script, *AUDIT,
+                           "--config-dir", str(etc), "-f", "json"], seconds=60)
+    found = [f for f in json.loads(audited.out)["findings"] if f["rule"] == "open-relay"]
+    assert bool(found) is relays, audited.err[-2000:]
+    if relays:
+        assert "0.0.0.0/0" in found[0]["message"]
+        assert "derived by Postfix from this host's interfaces" in found[0]["message"]
+        assert found[0]["message"].startswith("instance default: ")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not REQUIRE_ALL,
+                    reason="needs root for a network namespace of its own")
+@requires_postconf
+@pytest.mark.parametrize("enable", ["yes", "no"])
+def test_a_disabled_instance_is_linted_but_not_expected_to_listen(tmp_path, enable):
+    """postfix start skips an instance with multi_instance_enable = no, so
+    its closed 587 is no service-not-listening (and --probe leaves it out);
+    its files are still linted. Run where nothing listens at all."""
+    base, out = tmp_path / "postfix", tmp_path / "postfix-out"
+    _write(base, "main.cf", f"multi_instance_directories = {out}\n")
+    _write(base, "master.cf", "smtp inet n - n - - smtpd\n")
+    _write(out, "main.cf", "multi_instance_name = postfix-out\n"
+                           f"multi_instance_enable = {enable}\nsmtpd_tls_security_level = may\n")
+    _write(out, "master.cf", "submission inet n - n - - smtpd\n"
+                             "  -o smtpd_tls_security_level=may\n")
+    host = discover_host(str(base))
+    assert [(i.name, i.enabled) for i in host.instances] == [
+        ("default", True), ("postfix-out", enable == "yes")]
+    lo_up = 'ip link set lo up && exec "$0" "$@"'
+    result = run_limited(["unshare", "--net", "--", "sh", "-c", lo_up, *AUDIT,
+                          "--config-dir", str(base), "--probe", "-f", "json"], seconds=60)
+    report = json.loads(result.out)
+    of_out = [f for f in report["findings"] if f["message"].startswith("instance postfix-out: ")]
+    assert "submission-tls-not-required" in {f["rule"] for f in of_out}
+    listening = [f for f in of_out if f["rule"] == "service-not-listening"]
+    probed = {f["path"] for f in report["findings"] if f["rule"] == "probe-unreachable"}
+    assert bool(listening) is (enable == "yes")
+    assert ("submission://127.0.0.1:587" in probed) is (enable == "yes")
+    notes = " ".join(n["message"] for n in report["notifications"])
+    assert ("instance postfix-out is disabled" in notes) is (enable == "no")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 and not REQUIRE_ALL,
+                    reason="needs root for a network namespace of its own")
+@requires_postconf
+def test_a_failing_postconf_is_said_not_silent(two_instances):
+    """With no interface up, postconf exits fatally for any question: the
+    audit still judges the files it was given, and says that other
+    instances and the host's values could not be asked for."""
+    base, _ = two_instances
+    result = run_limited(["unshare", "--net", "--", *AUDIT, "--config-dir", str(base),
+                          "-f", "json"], seconds=60)
+    report = json.loads(result.out)
+    notes = [n["message"] for n in report["notifications"]]
+    assert any("postconf failed" in note and "multi_instance_directories" in note
+               for note in notes), notes
+    assert any(f["message"].startswith("instance default: ") for f in report["findings"])

@@ -269,3 +269,31 @@ def test_audit_probe_finds_the_weak_services(instances, pki):
     assert {"probe-plaintext-mail-accepted", "probe-implicit-tls-failed",
             "submission-tls-not-required"} <= {f["rule"] for f in findings}
 
+
+
+FACTS = """
+import json, sys
+from linter.audit.probe import ProbeOptions, probe
+from linter.audit.targets import parse_target
+print(json.dumps({t.role: probe(t, ProbeOptions(ca_file=sys.argv[1])).facts
+                  for t in parse_target("127.0.0.1")}))
+"""
+
+
+def test_every_check_ran_on_the_correct_setup(instances, pki):
+    """No finding must mean "asked and fine", not "never asked": on the
+    real Postfix the injection check completes and says safe, plaintext
+    MAIL is refused with 530, and AUTH appears only after TLS."""
+    ca_file, _ = pki
+    result = run_limited(instances["good"].inside([sys.executable, "-c", FACTS, str(ca_file)]),
+                         seconds=60, memory_mb=2048)
+    assert result.code == 0, result.err[-3000:]
+    facts = json.loads(result.out)
+    for role in ("smtp", "submission"):
+        assert facts[role]["starttls"] is True
+        assert facts[role]["injection"] == "safe", facts[role]
+        assert facts[role]["auth_before_tls"] is None
+    assert facts["submission"]["plaintext_mail"] == 530
+    assert facts["submission"]["auth_after_tls"] and facts["submissions"]["auth_after_tls"]
+    assert all(facts[role]["chain"] == "trusted" and facts[role]["legacy_tls"] == []
+               for role in facts)

@@ -21,9 +21,19 @@ PROBE = ["-m", "linter", "probe"]
 @pytest.fixture(scope="module")
 def cert_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("hostile") / "server.pem"
-    leaf = make_leaf(["127.0.0.1"], make_ca())
+    ca = make_ca()
+    leaf = make_leaf(["127.0.0.1"], ca)
     path.write_bytes(leaf.key_pem() + leaf.cert_pem())
+    (path.parent / "ca.pem").write_bytes(ca.cert_pem())
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def ca_file(cert_file):
+    """The anchor that makes cert_file's chain trusted."""
+    import os
+
+    return os.path.join(os.path.dirname(cert_file), "ca.pem")
 
 
 def _probe(server: FakeServer, role: str, *extra: str, seconds: float = 20):
@@ -148,3 +158,101 @@ def test_probe_sarif_is_valid_and_locates_the_target(cert_file):
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
             for res in document["runs"][0]["results"] for loc in res["locations"]}
     assert uris == {f"submission://127.0.0.1:{server.port}"}
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("endless-line", "reply to EHLO has a line longer than 2048 bytes"),
+    ("drip", "no complete reply to EHLO within 1 s"),
+    ("many-lines", "reply to EHLO has more than 100 lines"),
+])
+def test_hostile_ehlo_reply_ends_in_probe_unreachable(cert_file, kind, reason):
+    """The banner is fine; the EHLO reply is what never ends."""
+    with FakeServer(Behaviour(hostile_ehlo=kind), cert_file) as server:
+        findings, elapsed = _probe(server, "submission")
+    assert [f["rule"] for f in findings] == ["probe-unreachable"]
+    assert reason in findings[0]["message"]
+    assert elapsed < 10
+
+
+def test_a_server_that_hangs_up_in_the_handshake_is_reported(cert_file):
+    """It answers STARTTLS with 220 and hangs up: TLS is offered but no
+    client gets it (and no old protocol version works either)."""
+    with FakeServer(Behaviour(close_in_handshake=True), cert_file) as server:
+        findings, elapsed = _probe(server, "submission")
+    assert [f["rule"] for f in findings] == ["probe-starttls-missing"]
+    assert "the TLS handshake fails (UNEXPECTED_EOF" in findings[0]["message"]
+    assert elapsed < 10
+
+
+@pytest.mark.parametrize("role, implicit", [("submission", False), ("submissions", True)])
+def test_a_slow_but_honest_server_is_judged_not_unreachable(cert_file, ca_file, role, implicit):
+    """0.3 s before every reply, well inside the 1 s read limit: every
+    check runs and none fails."""
+    with FakeServer(Behaviour(delay=0.3, implicit_tls=implicit), cert_file) as server:
+        findings, _ = _probe(server, role, "--ca-file", ca_file, "--endpoint-timeout", "20",
+                             seconds=40)
+    assert findings == []
+
+
+def test_a_banner_that_claims_starttls_does_not_count(cert_file):
+    """Only the EHLO reply's keywords are believed, not what the banner says."""
+    behaviour = Behaviour(banner="220 mx.test ESMTP STARTTLS AUTH PLAIN ready", starttls=False)
+    with FakeServer(behaviour, cert_file) as server:
+        findings, _ = _probe(server, "submission")
+    assert [f["rule"] for f in findings] == ["probe-starttls-missing"]
+
+
+ALLOWED = {"EHLO smtplint.invalid", "STARTTLS", "MAIL FROM:<>", "RSET", "NOOP", "QUIT"}
+
+
+@pytest.mark.parametrize("role, implicit", [("smtp", False), ("submission", False),
+                                            ("submissions", True)])
+def test_the_probe_never_sends_credentials_or_a_message(cert_file, ca_file, role, implicit):
+    """Even a server that offers AUTH everywhere and accepts plaintext MAIL
+    gets no AUTH, RCPT or DATA: the probe stops at MAIL FROM:<> and QUITs."""
+    behaviour = Behaviour(implicit_tls=implicit, auth_before_tls=True, accept_plain_mail=True)
+    with FakeServer(behaviour, cert_file) as server:
+        _probe(server, role, "--ca-file", ca_file)
+        commands = list(server.commands)
+    assert commands and set(commands) <= ALLOWED, commands
+    assert "QUIT" in commands
+    assert ("MAIL FROM:<>" in commands) == (role == "submission")
+
+
+def test_many_targets_are_probed_concurrently(cert_file):
+    """Eight silent servers, 1 s of patience each: one after the other
+    would take 8 s; the thread pool waits for them together, and the
+    findings still come one per target."""
+    import contextlib
+    import sys
+
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(FakeServer(Behaviour(hostile="silence"), cert_file))
+                   for _ in range(8)]
+        start = time.monotonic()
+        result = run_limited([sys.executable, *PROBE,
+                              *(f"submission://127.0.0.1:{s.port}" for s in servers),
+                              "--read-timeout", "1", "-j", "8", "-f", "json"],
+                             seconds=30, memory_mb=512)
+        elapsed = time.monotonic() - start
+    assert_no_traceback(result)
+    findings = json.loads(result.out)["findings"]
+    assert sorted(f["path"] for f in findings) == sorted(
+        f"submission://127.0.0.1:{s.port}" for s in servers)
+    assert {f["rule"] for f in findings} == {"probe-unreachable"}
+    assert elapsed < 6, elapsed
+
+
+def test_ehlo_text_is_escaped_in_every_format(cert_file):
+    """The AUTH line's text reaches the message of probe-auth-before-starttls."""
+    import sys
+
+    mechanisms = "PLAIN \x1b[2J\x1b[31mLOGIN [bold]x[/bold] \u202etxt"
+    behaviour = Behaviour(auth_before_tls=True, auth_mechanisms=mechanisms)
+    with FakeServer(behaviour, cert_file) as server:
+        for output_format in ("text", "brief", "github", "json", "sarif"):
+            result = run_limited([sys.executable, *PROBE, f"submission://127.0.0.1:{server.port}",
+                                  "-f", output_format, "--read-timeout", "2", "--no-color"],
+                                 seconds=20, memory_mb=512)
+            assert "probe-auth-before-starttls" in result.out, output_format
+            assert "\x1b" not in result.out and "\u202e" not in result.out, output_format

@@ -65,6 +65,11 @@ def _audit(args: argparse.Namespace, stdout, stderr, environ) -> int:
                                               "master.cf", path=instance.config_dir))
             continue
         files += [path for path in (paths.main, paths.master) if path]
+        if not instance.enabled:
+            notifications.append(Notification(
+                f"{instance.config_dir}: instance {instance.name} is disabled "
+                "(multi_instance_enable = no): nothing of it is expected to listen, so "
+                "service-not-listening and --probe leave it out", level="note"))
         try:
             found, found_targets = audit_instance(instance, selection, options)
         except Exception as error:  # noqa: BLE001  a bug: report it, audit the rest
@@ -89,12 +94,14 @@ def audit_instance(instance, selection, options) -> tuple[list, list]:
     from linter.postfix.load import load_configuration
 
     config = load_configuration(instance.paths, instance.version, instance.host_values)
+    if not instance.enabled:   # postfix start skips it: its ports are rightly closed
+        options = replace(options, sockets=None)
     lint_rules = [rule for rule in selection.rules if rule.stage == "lint"]
     found = lint_configuration(config, lint_rules)
     host = host_findings(config, selection.ids("host"), options)
     found += suppress.apply(host, suppress.file_suppressions(config))
     named = [replace(f, message=f"instance {instance.name}: {f.message}") for f in found]
-    return named, probe_targets(config)
+    return named, probe_targets(config) if instance.enabled else []
 
 
 def probe_targets(config) -> list:

@@ -100,7 +100,7 @@ def _groups(files: list[PemFile]) -> list[tuple[object, list]]:
     groups: list[tuple[object, list]] = []
     key, chain = None, []
     for pem in files:
-        for item in _items(pem):
+        for item in pem.items:   # Postfix reads keys and certificates in file order
             if item[0] == "key":
                 if key is not None or chain:
                     groups.append((key, chain))
@@ -110,12 +110,6 @@ def _groups(files: list[PemFile]) -> list[tuple[object, list]]:
     if key is not None or chain:
         groups.append((key, chain))
     return groups
-
-
-def _items(pem: PemFile) -> list[tuple[str, object]]:
-    # Order inside a file is the written order: keys and certificates are
-    # interleaved as the file has them (read_pem keeps each kind's order).
-    return [("key", key) for key in pem.keys] + [("cert", cert) for cert in pem.certificates]
 
 
 def _judge(entry: KeyCertSet, key, chain: list, hostnames: list[str], expiring_days: int,

@@ -73,12 +73,17 @@ def discover_host(config_dir: str | None, use_postconf: bool = True,
     base = config_dir or postconf_values(postconf, None, ["config_directory"]).get(
         "config_directory", DEFAULT_CONFIG_DIR)
     host = Host([], postconf)
-    settings = postconf_values(postconf, base, ["multi_instance_directories"])
+    errors: list[str] = []
+    settings = postconf_values(postconf, base, ["multi_instance_directories"], errors=errors)
+    if errors:   # say so: other instances would go unaudited in silence
+        host.notes.append(f"{base}: {errors[0]}; other instances "
+                          "(multi_instance_directories) and the host's values are unknown")
     directories = [base] + [d for d in settings.get("multi_instance_directories", "")
                             .replace(",", " ").split() if d != base]
     names = _postmulti_names(base, directories, environ)
     for directory in directories:
-        host.instances.append(_instance(postconf, directory, names.get(directory), host.notes))
+        host.instances.append(_instance(postconf, directory, names.get(directory), host.notes,
+                                        primary=directory == base))
     return host
 
 
@@ -91,8 +96,9 @@ def _postmulti_names(base: str, directories: list[str], environ) -> dict[str, tu
 
 
 def _instance(postconf: str, directory: str, listed: tuple[str, bool] | None,
-              notes: list[str]) -> Instance:
-    asked = postconf_values(postconf, directory, ["mail_version", "multi_instance_name"])
+              notes: list[str], primary: bool = True) -> Instance:
+    asked = postconf_values(postconf, directory, ["mail_version", "multi_instance_name",
+                                                  "multi_instance_enable"])
     version, note = model_version(asked.get("mail_version"))
     if note:
         notes.append(f"{directory}: {note}")
@@ -103,5 +109,9 @@ def _instance(postconf: str, directory: str, listed: tuple[str, bool] | None,
     if len(host_values) < len(HOST_PARAMETERS):
         notes.append(f"{directory}: postconf did not answer for "
                      f"{', '.join(sorted(set(HOST_PARAMETERS) - set(host_values)))}")
-    return Instance(name, directory, version, asked.get("mail_version"), host_values,
-                    listed[1] if listed else True)
+    # postmulti -l needs /etc/postfix; postconf answers for any directory.
+    # The primary instance is always enabled; the others only with
+    # multi_instance_enable = yes.
+    enabled = listed[1] if listed else (
+        primary or asked.get("multi_instance_enable", "no").lower() == "yes")
+    return Instance(name, directory, version, asked.get("mail_version"), host_values, enabled)

@@ -14,6 +14,7 @@ class PemFile:
     path: str
     certificates: list = field(default_factory=list)   # cryptography x509.Certificate
     keys: list = field(default_factory=list)           # private keys
+    items: list = field(default_factory=list)          # ("key"|"cert", object), file order
     error: str | None = None                           # why it could not be read
     missing: bool = False
     denied: bool = False                               # permission denied
@@ -60,8 +61,10 @@ def _parse(data: bytes, result: PemFile) -> None:
         try:
             if b"CERTIFICATE" in kind:
                 result.certificates.append(x509.load_pem_x509_certificate(block))
+                result.items.append(("cert", result.certificates[-1]))
             elif b"PRIVATE KEY" in kind:
                 result.keys.append(load_pem_private_key(block, password=None))
+                result.items.append(("key", result.keys[-1]))
         except (ValueError, TypeError) as error:
             result.error = f"a PEM block does not parse: {str(error)[:120]}"
             return

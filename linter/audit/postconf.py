@@ -26,26 +26,35 @@ def find_tool(name: str, environ=os.environ) -> str | None:
     return None
 
 
-def run_tool(argv: list[str]) -> str | None:
+def run_tool(argv: list[str], errors: list[str] | None = None) -> str | None:
+    """The command's output; None when it fails (and why, into ``errors``)."""
     try:
         completed = subprocess.run(argv, capture_output=True, timeout=TIMEOUT, check=False,
                                    stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired) as error:
+        _failed(errors, argv, str(error))
         return None
     if completed.returncode != 0 or len(completed.stdout) > MAX_OUTPUT:
+        lines = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        _failed(errors, argv, lines[-1][:200] if lines else f"exit {completed.returncode}")
         return None
     return completed.stdout.decode("utf-8", "surrogateescape")
 
 
+def _failed(errors: list[str] | None, argv: list[str], reason: str) -> None:
+    if errors is not None:
+        errors.append(f"{os.path.basename(argv[0])} failed: {reason}")
+
+
 def postconf_values(postconf: str, config_dir: str | None, names: list[str],
-                    defaults: bool = False) -> dict[str, str]:
+                    defaults: bool = False, errors: list[str] | None = None) -> dict[str, str]:
     """``name = value`` lines parsed; unknown names are left out."""
     argv = [postconf]
     if config_dir:
         argv += ["-c", config_dir]
     if defaults:
         argv.append("-d")
-    text = run_tool(argv + names)
+    text = run_tool(argv + names, errors)
     values = {}
     for line in (text or "").splitlines():
         name, equals, value = line.partition(" = ")

@@ -66,12 +66,21 @@ def probe(target: Target, options: ProbeOptions | None = None) -> ProbeResult:
             _probe_starttls(target, options, deadline, result)
         else:
             _probe_implicit(target, options, deadline, result)
-        if not any(p.rule in ("probe-starttls-missing", "probe-implicit-tls-failed")
-                   for p in result.problems):
+        if _speaks_tls(result):
             _legacy_versions(target, options, deadline, result)
     except ProbeError as error:
         result.add("probe-unreachable", f"{error}")
     return result
+
+
+def _speaks_tls(result: ProbeResult) -> bool:
+    """Whether trying old protocol versions can tell anything: TLS is on
+    offer, even if a modern handshake failed (a server that knows only
+    TLS 1.0, say)."""
+    if result.facts.get("tls_failed") or result.facts.get("implicit_tls") == "handshake-failed":
+        return True
+    return not any(p.rule in ("probe-starttls-missing", "probe-implicit-tls-failed")
+                   for p in result.problems)
 
 
 # -- STARTTLS ports (25, 587) -----------------------------------------------
@@ -123,7 +132,17 @@ def _probe_starttls(target: Target, options: ProbeOptions, deadline: Deadline,
                        f"the server offers STARTTLS but answers it with {reply.code} "
                        f"{shown(reply.text)}: {_role_consequence(target)}")
             return
-        session = _tls_session(target, options, deadline, session, result)
+        try:
+            session = _tls_session(target, options, deadline, session, result)
+        except ProbeError as error:
+            if deadline.expired:
+                raise
+            result.facts["tls_failed"] = str(error)
+            reason = str(error).removeprefix("TLS handshake failed: ")
+            result.add("probe-starttls-missing",
+                       f"the server offers STARTTLS but the TLS handshake fails ({reason}): "
+                       f"{_role_consequence(target)}")
+            return
         after = _ehlo(session, "after STARTTLS")
         _auth_after_tls(target, after, result)
     finally:
@@ -323,9 +342,9 @@ def _legacy_versions(target: Target, options: ProbeOptions, deadline: Deadline,
             accepted.append(version)
     result.facts["legacy_tls"] = accepted
     if accepted:
-        result.add("probe-legacy-tls",
-                   f"the server accepts {' and '.join(accepted)}: these protocol "
-                   "versions are deprecated (RFC 8996)")
+        what = "these protocol versions are" if len(accepted) > 1 else "this protocol version is"
+        result.add("probe-legacy-tls", f"the server accepts {' and '.join(accepted)}: "
+                                       f"{what} deprecated (RFC 8996)")
 
 
 def _accepts(target: Target, options: ProbeOptions, deadline: Deadline,

@@ -99,19 +99,28 @@ def trusts_everyone(view: ServiceView) -> tuple[Setting, str] | None:
     much, and why; None when it does not or cannot be known."""
     networks = view.setting("mynetworks")
     if networks is not None and networks.source.kind != "default":
-        if not networks.known:
-            return None
-        for word in networks.value.replace(",", " ").split():
-            if _whole_internet(word):
-                return networks, (f"mynetworks={networks.value.strip()} ({origin(networks)}) "
-                                  f"covers every address ({word}), and permit_mynetworks "
-                                  "lets all of them relay")
-        return None
+        return _covers_everything(networks, origin(networks))
     style = view.setting("mynetworks_style")
     if style is not None and style.known and style.value.strip().lower() == "class":
         return style, (f"mynetworks_style=class ({origin(style)}) trusts every client in "
                        "the server's whole class A/B/C network, and permit_mynetworks "
                        "lets all of them relay")
+    if networks is not None and networks.known:
+        # Only `audit` knows an unwritten mynetworks: postconf derived it
+        # from this host's interfaces (an address with a /0 prefix, say).
+        return _covers_everything(networks, "derived by Postfix from this host's "
+                                            "interfaces")
+    return None
+
+
+def _covers_everything(networks: Setting, where: str) -> tuple[Setting, str] | None:
+    if not networks.known:
+        return None
+    for word in networks.value.replace(",", " ").split():
+        if _whole_internet(word):
+            return networks, (f"mynetworks={networks.value.strip()} ({where}) "
+                              f"covers every address ({word}), and permit_mynetworks "
+                              "lets all of them relay")
     return None
 
 
