@@ -1,11 +1,15 @@
 """A user rule may reuse a builtin check with only the options it needs:
 the builtins' defaults for the rest are part of the rule language
-(docs/custom-rules.md), so each is pinned here, on the lint's own path."""
+(docs/custom-rules.md), so each is pinned here, on the lint's own path;
+and what a builtin does with a user's severity."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from linter.engine.builtins.diagnostics import severity
 from linter.engine.rules import rule_from_dict
 from linter.lint import lint_pair
 from linter.postfix.load import pair_for
@@ -70,3 +74,13 @@ def test_undefined_parameter_without_suggestions(tmp_path):
     [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule, main)
     assert finding.fix.lines == ("mua_client_restrictions =",)
     assert finding.fix.safety == "safe"
+
+
+@pytest.mark.parametrize("rule_severity, diagnostic_severity, kept", [
+    ("error", "error", "error"), ("error", "warning", "warning"),
+    ("warning", "error", "warning"), ("warning", "info", "info"),
+    ("info", "warning", "info"), ("error", "info", "info"), ("info", "error", "info"),
+])
+def test_a_diagnostic_finding_keeps_the_milder_severity(rule_severity, diagnostic_severity,
+                                                         kept):
+    assert severity(rule_severity, diagnostic_severity) == kept

@@ -46,7 +46,7 @@ def severity(rule_severity: str, diagnostic_severity: str) -> str:
     """The milder of the two: the parser knows a warning is a warning, the
     rule (or the user's configuration of it) may lower it further."""
     rank = {name: position for position, name in enumerate(SEVERITIES)}
-    return max(rule_severity, diagnostic_severity, key=lambda name: rank.get(name, 0))
+    return max(rule_severity, diagnostic_severity, key=rank.__getitem__)
 
 
 def service_at(config, diagnostic: Diagnostic) -> ServiceView | None:

@@ -33,8 +33,8 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     return report(rule, scope, problems)
 
 
-def _shown(setting: Setting | None, name: str, settings: Settings) -> str:
-    value = setting.value.strip() if setting else ""
+def _shown(setting: Setting, name: str, settings: Settings) -> str:
+    value = setting.value.strip()
     note = where(setting, settings)
     words = [step.name for step in steps(value)]
     if "permit" in words:
