@@ -16,6 +16,7 @@ from lint_helpers import (
     lint_process,
     project,
     smtplint,
+    submission_line,
 )
 
 from linter.cli import COMMANDS
@@ -167,6 +168,22 @@ def test_one_format_named_twice_for_standard_output_is_fine(tmp_path):
                   "--output-format", "sarif=out.sarif")
     assert result.code == 1 and result.json()["findings"]
     assert (root / "out.sarif").is_file()
+
+
+@pytest.mark.parametrize("argv", [[".", "prod/prod.main.cf"],
+                                  ["prod/prod.main.cf", "prod/master.cf"]])
+def test_a_renamed_pair_is_judged_once(tmp_path, argv):
+    """As the pre-commit hook's args (``[., prod/prod.main.cf]``) run it:
+    prod's master.cf is not also judged alone against Postfix's defaults."""
+    root = project(tmp_path, isolate=False)
+    bad_pair(root / "prod")
+    (root / "prod" / "main.cf").rename(root / "prod" / "prod.main.cf")
+    report = lint(root, *argv, "--format", "json").json()
+    places = [(f["path"], f["line"], f["rule"]) for f in report["findings"]]
+    assert ("prod/master.cf", submission_line(root / "prod"), RULE) in places
+    assert len(places) == len(set(places)), places
+    assert not [note for note in report["notifications"] if "master.cf" in note["message"]]
+    assert report["summary"]["files"] == 2
 
 
 def test_enable_runs_opt_in_rules(tmp_path):
