@@ -362,15 +362,19 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
 def _check_destinations(args: argparse.Namespace, options: Options) -> None:
     """Two reports to one place: the later would silently replace the
     earlier (a SARIF upload would find JSON)."""
+    from linter.report.escape import one_line
+
     to_stdout = {name for name, path in args.output_format if path is None}
     if args.format:
         to_stdout.add(args.format)
     if len(to_stdout) > 1:
-        raise UsageError(f"one format for standard output, not {' and '.join(sorted(to_stdout))}:"
-                         " write the others to files with --output-format FORMAT=FILE")
+        formats = " and ".join(sorted(to_stdout))
+        raise UsageError(f"one format for standard output, not {formats}: write the others "
+                         "to files with --output-format FORMAT=FILE")
     seen: dict[str, str] = {}
-    wanted = ([(f"-o {options.output}", options.output)] if options.output else []) + [
-        (f"--output-format {name}={path}", path) for name, path in options.extra_reports]
+    wanted = ([(f"-o {one_line(options.output)}", options.output)] if options.output else [])
+    wanted += [(f"--output-format {name}={one_line(path)}", path)
+               for name, path in options.extra_reports]
     for flag, path in wanted:
         key = os.path.realpath(path)
         if key in seen:

@@ -144,6 +144,8 @@ def test_selectors_that_name_a_rule_a_sub_id_or_a_tag_are_accepted(tmp_path):
      "--output-format sarif=./out: -o out already writes that file"),
     (["--output-format", "sarif=out", "--output-format", "junit=link"],
      "--output-format junit=link: --output-format sarif=out already writes that file"),
+    (["--output-format", "sarif=o\x1b[2J", "-o", "o\x1b[2J"],
+     "--output-format sarif=o\\x1b[2J: -o o\\x1b[2J already writes that file"),
     (["--output-format", "sarif", "--output-format", "json"],
      "one format for standard output, not json and sarif"),
     (["-f", "text", "--output-format", "sarif"],
