@@ -204,6 +204,7 @@ def test_a_host_outside_inet_interfaces_is_another_socket():
     ("localhost", "127.0.0.1:2525", "2525", False),     # a name: not judged
     ("loopback-only", "127.0.0.1:2525", "2525", False),
     ("$undefined_interfaces", "127.0.0.1:2525", "2525", False),
+    ("{{ postfix_interfaces }}", "127.0.0.1:2525", "2525", False),   # unknown
 ])
 def test_a_host_less_entry_binds_the_literal_inet_interfaces(interfaces, first, second,
                                                              one_socket):
