@@ -161,6 +161,29 @@ def test_same_name_twice_master_uses_only_the_last_entry():
         in finding.message
 
 
+def test_same_unix_service_twice_master_uses_only_the_last_entry():
+    """The unix twin: both entries name private/dup; master serves the
+    socket with the later entry only."""
+    master_cf = ("dup unix - - n - - smtpd\n  -o smtpd_banner=first\n"
+                 "dup unix - - n - - smtpd\n  -o smtpd_banner=second\n")
+    with Instance(master_cf) as instance:
+        path = instance.root / "queue" / "private" / "dup"
+        deadline = time.monotonic() + 10
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        seen: collections.Counter = collections.Counter()
+        for _ in range(6):
+            with socket.socket(socket.AF_UNIX) as connection:
+                connection.settimeout(5)
+                connection.connect(str(path))
+                seen[connection.recv(512).decode().strip()] += 1
+    assert seen == {"220 second": 6}, seen
+    [finding] = lint(master_cf)
+    assert (finding.severity, finding.line) == ("warning", 3)
+    assert finding.message == ("dup/unix is defined twice: master uses only this later entry "
+                               "and ignores the one at master.cf:1")
+
+
 def test_two_names_for_one_socket_master_runs_both_at_random():
     """``127.0.0.1:PORT`` and ``PORT`` (with inet_interfaces = 127.0.0.1)
     are one socket: master binds both and connections go to either."""
