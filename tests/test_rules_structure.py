@@ -291,6 +291,22 @@ def test_duplicate_parameter_says_whether_the_values_differ():
         "entry)")
 
 
+def test_duplicate_parameter_set_three_times_names_the_one_that_wins():
+    """Only the last definition wins: a middle one does not 'win over' the
+    one before it, it overrides it and is overridden in turn."""
+    found = lint("relayhost = [a]\nrelayhost = [b]\nrelayhost = [b]\nrelayhost = [c]\n", None,
+                 "duplicate-parameter")
+    assert [(f.line, f.severity) for f in found] == [(2, "warning"), (3, "info"), (4, "warning")]
+    assert found[0].message == (
+        "relayhost is set again with a different value: main.cf:2 (relayhost = [b]), itself "
+        "overridden by main.cf:4, overrides main.cf:1 (relayhost = [a]), which Postfix ignores "
+        "(postconf: overriding earlier entry)")
+    assert found[1].message.startswith("relayhost is set again to the same value (main.cf:2 "
+                                       "and main.cf:3")
+    assert found[2].message.startswith("relayhost is set again with a different value: "
+                                       "main.cf:4 (relayhost = [c]) wins over main.cf:3 ")
+
+
 @requires_postconf
 @pytest.mark.parametrize("text, warns", [
     ("relayhost = [a]\nrelayhost = [b]\n", True),
