@@ -246,7 +246,25 @@ def discover(arguments: list[str], root: str = ".", exclude: tuple[str, ...] = (
                 result.yaml_files.append(path)
         else:
             add(_checked_sibling(path, scope))
+    result.configurations = _without_covered_halves(result.configurations)
     return result
+
+
+def _without_covered_halves(configurations: list[ConfigPaths]) -> list[ConfigPaths]:
+    """A lone master.cf (or main.cf) that another configuration pairs: the
+    walk finds ``master.cf`` alone beside ``prod.main.cf``, and naming
+    both files gives the master.cf alone too; judging it twice would
+    report it twice, once against defaults. By path, not by link target: a
+    main.cf linked into prod/ is still linted where it lives."""
+    def same(path: str | None) -> str | None:
+        return os.path.abspath(path) if path is not None else None
+
+    paired = {(kind, same(path)) for paths in configurations
+              if paths.main is not None and paths.master is not None
+              for kind, path in (("main", paths.main), ("master", paths.master))}
+    return [paths for paths in configurations
+            if not (paths.main is None and ("master", same(paths.master)) in paired)
+            and not (paths.master is None and ("main", same(paths.main)) in paired)]
 
 
 def _yaml_name(path: str) -> bool:

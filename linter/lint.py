@@ -98,7 +98,8 @@ def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None
     with paused_gc():  # the model has no cycles: collecting only costs time (25%)
         config = load_pair(paths, version, contents, problems)
         rules = list(builtin_rules() if rules is None else rules)
-        return lint_configuration(config, rules), notes(config, rules)
+        unread_main = paths.main if config.main is None and paths.main else None
+        return lint_configuration(config, rules), notes(config, rules, unread_main)
 
 
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],

@@ -308,7 +308,9 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
     if args.project_root and not os.path.isdir(args.project_root):
         raise UsageError(f"--project-root {args.project_root}: not a directory")
     options = merge(args, settings, environ, stdout)
+    _check_destinations(args, options)
     all_rules = load_rules(options.rules_dirs)
+    _check_selectors(args, all_rules)
     rules = select_rules(all_rules, options.profile, options.skip_list, options.enable_list)
     targets = _targets(args, options)
     notifications: list[Notification] = []
@@ -355,6 +357,57 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         notifications += [Notification(error) for error in outcome.errors]
     return _report(findings, all_rules, targets.files + yaml_files, notifications, options,
                    stdout, stderr, environ)
+
+
+def _check_destinations(args: argparse.Namespace, options: Options) -> None:
+    """Two reports to one place: the later would silently replace the
+    earlier (a SARIF upload would find JSON)."""
+    from linter.report.escape import one_line
+
+    to_stdout = {name for name, path in args.output_format if path is None}
+    if args.format:
+        to_stdout.add(args.format)
+    if len(to_stdout) > 1:
+        formats = " and ".join(sorted(to_stdout))
+        raise UsageError(f"one format for standard output, not {formats}: write the others "
+                         "to files with --output-format FORMAT=FILE")
+    seen: dict[str, str] = {}
+    wanted = ([(f"-o {one_line(options.output)}", options.output)] if options.output else [])
+    wanted += [(f"--output-format {name}={one_line(path)}", path)
+               for name, path in options.extra_reports]
+    for flag, path in wanted:
+        key = os.path.realpath(path)
+        if key in seen:
+            raise UsageError(f"{flag}: {seen[key]} already writes that file")
+        seen[key] = flag
+
+
+def _check_selectors(args: argparse.Namespace, rules) -> None:
+    """A rule id or tag on the command line that names no rule is a typo:
+    ``-x tls-weak-cipher`` would otherwise skip nothing and say nothing.
+    --fix-only takes rule ids only (FixPolicy matches no tags)."""
+    from linter.engine.select import OPT_IN, base_id
+
+    ids = {name for rule in rules for name in (rule.id, base_id(rule.id))}
+    names = ids | {OPT_IN} | {tag for rule in rules for tag in rule.tags}
+    for flag, selectors, known, what in (
+            ("--skip", args.skip, names, "rule or tag"),
+            ("--warn", args.warn, names, "rule or tag"),
+            ("--enable", args.enable, names, "rule or tag"),
+            ("--fix-only", args.fix_only, ids, "rule")):
+        unknown = [selector for selector in selectors if selector not in known]
+        if unknown:
+            raise UsageError(_unknown_selector(flag, unknown[0], known, what))
+
+
+def _unknown_selector(flag: str, selector: str, known: set[str], what: str) -> str:
+    import difflib
+
+    from linter.report.escape import one_line
+
+    close = difflib.get_close_matches(selector, sorted(known), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else "; see smtplint rules"
+    return f"{flag} '{one_line(selector)}': no {what} of that name{hint}"
 
 
 def _fix_postfix(args, rules, targets: Targets, options: Options, stderr: TextIO):

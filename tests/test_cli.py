@@ -16,6 +16,7 @@ from lint_helpers import (
     lint_process,
     project,
     smtplint,
+    submission_line,
 )
 
 from linter.cli import COMMANDS
@@ -95,7 +96,7 @@ def test_skip_warn_enable_exclude_on_the_command_line(tmp_path):
     bad_pair(root / "legacy")
     assert RULE in lint(root, "--format", "json").rules()
     for flag in ("--skip", "-x"):
-        skipped = lint(root, flag, f"other,{RULE}", "--format", "json")
+        skipped = lint(root, flag, f"mx-tls-required,{RULE}", "--format", "json")
         assert skipped.code == 0 and RULE not in skipped.rules()
     tagged = lint(root, "-x", "tls", "--format", "json")       # a tag skips its rules
     assert tagged.code == 0 and RULE not in tagged.rules()
@@ -106,6 +107,85 @@ def test_skip_warn_enable_exclude_on_the_command_line(tmp_path):
     assert {f["path"] for f in excluded.json()["findings"]} == {"postfix/master.cf"}
     from_below = lint(root / "postfix", "..", "--exclude", "../legacy", "--format", "json")
     assert {f["path"] for f in from_below.json()["findings"]} == {"postfix/master.cf"}
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["-x", "tls-weak-cipher"], "--skip 'tls-weak-cipher': no rule or tag of that name "
+                                "(did you mean 'tls-weak-ciphers'?)"),
+    (["--skip", f"tls,{RULE}x"], f"--skip '{RULE}x': no rule or tag of that name"),
+    (["--warn", "zzz"], "--warn 'zzz': no rule or tag of that name; see smtplint rules"),
+    (["--enable", "TLS"], "--enable 'TLS': no rule or tag of that name"),
+    (["--fix-only", "tls", "--diff"], "--fix-only 'tls': no rule of that name"),
+    (["-x", "mx-tls-required[x]"], "--skip 'mx-tls-required[x]': no rule or tag"),
+    (["--warn", "a\x1b[31mb"], "--warn 'a\\x1b[31mb': no rule or tag"),
+])
+def test_a_rule_or_tag_that_names_nothing_is_a_usage_error(tmp_path, argv, message):
+    """A typo in -x would otherwise skip nothing and say nothing."""
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    result = lint(root, *argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"smtplint: error: {message}"), result.err
+
+
+def test_selectors_that_name_a_rule_a_sub_id_or_a_tag_are_accepted(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    for argv in (["-x", "opt-in,security"], ["--warn", "tls-cert-invalid"],
+                 ["-x", "tls-cert-invalid[expired]"], ["--enable", "app"],
+                 ["--fix-only", "smtps-legacy-service-name", "--diff"]):
+        assert lint(root, *argv).code in (0, 1), argv
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--output-format", "sarif=out", "--output-format", "json=out"],
+     "--output-format json=out: --output-format sarif=out already writes that file"),
+    (["-f", "json", "-o", "out", "--output-format", "sarif=./out"],
+     "--output-format sarif=./out: -o out already writes that file"),
+    (["--output-format", "sarif=out", "--output-format", "junit=link"],
+     "--output-format junit=link: --output-format sarif=out already writes that file"),
+    (["--output-format", "sarif=o\x1b[2J", "-o", "o\x1b[2J"],
+     "--output-format sarif=o\\x1b[2J: -o o\\x1b[2J already writes that file"),
+    (["--output-format", "sarif", "--output-format", "json"],
+     "one format for standard output, not json and sarif"),
+    (["-f", "text", "--output-format", "sarif"],
+     "one format for standard output, not sarif and text"),
+])
+def test_two_reports_to_one_place_are_a_usage_error(tmp_path, argv, message):
+    """The later would silently replace the earlier: a SARIF upload would
+    find JSON, or text where SARIF was asked for."""
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    (root / "link").symlink_to("out")
+    result = lint(root, *argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"smtplint: error: {message}"), result.err
+    assert not (root / "out").exists()
+
+
+def test_one_format_named_twice_for_standard_output_is_fine(tmp_path):
+    root = project(tmp_path)
+    bad_pair(root / "postfix")
+    result = lint(root, "-f", "json", "--output-format", "json",
+                  "--output-format", "sarif=out.sarif")
+    assert result.code == 1 and result.json()["findings"]
+    assert (root / "out.sarif").is_file()
+
+
+@pytest.mark.parametrize("argv", [[".", "prod/prod.main.cf"],
+                                  ["prod/prod.main.cf", "prod/master.cf"]])
+def test_a_renamed_pair_is_judged_once(tmp_path, argv):
+    """As the pre-commit hook's args (``[., prod/prod.main.cf]``) run it:
+    prod's master.cf is not also judged alone against Postfix's defaults."""
+    root = project(tmp_path, isolate=False)
+    bad_pair(root / "prod")
+    (root / "prod" / "main.cf").rename(root / "prod" / "prod.main.cf")
+    report = lint(root, *argv, "--format", "json").json()
+    places = [(f["path"], f["line"], f["rule"]) for f in report["findings"]]
+    assert ("prod/master.cf", submission_line(root / "prod"), RULE) in places
+    assert len(places) == len(set(places)), places
+    assert not [note for note in report["notifications"] if "master.cf" in note["message"]]
+    assert report["summary"]["files"] == 2
 
 
 def test_enable_runs_opt_in_rules(tmp_path):

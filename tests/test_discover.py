@@ -53,6 +53,37 @@ def test_explicit_files_with_other_names(tmp_path):
     assert discover([alone]).configurations == [ConfigPaths(alone, None)]
 
 
+@pytest.mark.parametrize("arguments", [
+    ["prod/prod.main.cf", "prod/master.cf"],
+    ["prod/master.cf", "prod/prod.main.cf"],
+    [".", "prod/prod.main.cf"],
+    ["prod", "prod/prod.main.cf"],
+    ["prod/prod.main.cf", "."],
+])
+def test_a_master_cf_paired_by_a_renamed_main_cf_is_not_also_alone(tmp_path, monkeypatch,
+                                                                   arguments):
+    """The walk (or naming master.cf) finds master.cf alone beside
+    prod.main.cf; the pair names it too: it is judged once, in the pair."""
+    monkeypatch.chdir(tmp_path)
+    _touch(tmp_path / "prod" / "prod.main.cf")
+    _touch(tmp_path / "prod" / "master.cf")
+    _touch(tmp_path / "other" / "master.cf")
+    found = discover(arguments, ".")
+    pair = ConfigPaths(os.path.join("prod", "prod.main.cf"), os.path.join("prod", "master.cf"))
+    assert pair in found.configurations
+    assert ConfigPaths(None, pair.master) not in found.configurations
+    lone = [paths for paths in found.configurations if paths.main is None]
+    assert lone == ([ConfigPaths(None, os.path.join("other", "master.cf"))]
+                    if "." in arguments else [])
+
+
+def test_a_lone_main_cf_paired_elsewhere_is_not_also_alone(tmp_path):
+    main = _touch(tmp_path / "main.cf")
+    prod_master = _touch(tmp_path / "prod.master.cf")
+    found = discover([str(tmp_path), prod_master], str(tmp_path))
+    assert found.configurations == [ConfigPaths(main, prod_master)]
+
+
 def test_yaml_is_accepted_and_missing_paths_reported(tmp_path):
     app = _touch(tmp_path / "app.yaml")
     found = discover([app, str(tmp_path / "gone.cf")], str(tmp_path))

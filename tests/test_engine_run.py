@@ -226,6 +226,9 @@ def test_notes_without_main_cf_name_the_rules():
     assert _note(configuration(MAIN, None), *skipped, *partial) is None
     note = notes(lonely, skipped)[0]
     assert note.path == "etc/master.cf" and note.level == "note"
+    unread = notes(lonely, skipped, "etc/prod.main.cf")[0]       # there, but not read
+    assert unread.message == ("prod.main.cf beside this master.cf could not be read, so what "
+                              "it sets is unknown; 2 rules could not judge: a-skipped, b-skipped")
 
 
 # --- shared causes ----------------------------------------------------------------------

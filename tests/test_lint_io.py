@@ -80,6 +80,22 @@ def test_special_file_in_a_tree_is_a_finding_in_bounded_time(tmp_path, kind, say
     assert says in _not_linted(result)[os.path.join("postfix", name)]
 
 
+@pytest.mark.parametrize("kind", ["fifo", "huge", "dangling"])
+def test_a_main_cf_not_read_is_not_called_missing(tmp_path, kind):
+    """The lone-master.cf note names the rules that could not judge; with a
+    main.cf there but not read, it says so rather than 'no main.cf'."""
+    root = project(tmp_path, isolate=False)
+    good_pair(root / "postfix")
+    (root / "postfix" / "main.cf").unlink()
+    _special(root / "postfix", "main.cf", kind)
+    result = _lint(root)
+    [note] = [n for n in json.loads(result.out)["notifications"] if n["level"] == "note"]
+    assert note["path"] == "postfix/master.cf"
+    assert note["message"].startswith("main.cf beside this master.cf could not be read, so "
+                                      "what it sets is unknown; 9 rules could not judge: ")
+    assert "no main.cf" not in note["message"]
+
+
 @pytest.mark.parametrize("kind, says", [
     ("zero", "is a character device, not a regular file"),
     ("fifo", "is a FIFO (named pipe), not a regular file"),

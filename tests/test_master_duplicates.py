@@ -131,10 +131,10 @@ def _group_alive(group: int, seconds: float) -> bool:
     return True
 
 
-def banners(port: int, count: int) -> collections.Counter:
+def banners(port: int, count: int, host: str = "127.0.0.1") -> collections.Counter:
     seen: collections.Counter = collections.Counter()
     for _ in range(count):
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        with socket.create_connection((host, port), timeout=5) as connection:
             connection.settimeout(5)
             seen[connection.recv(512).decode().strip()] += 1
     return seen
@@ -161,6 +161,29 @@ def test_same_name_twice_master_uses_only_the_last_entry():
         in finding.message
 
 
+def test_same_unix_service_twice_master_uses_only_the_last_entry():
+    """The unix twin: both entries name private/dup; master serves the
+    socket with the later entry only."""
+    master_cf = ("dup unix - - n - - smtpd\n  -o smtpd_banner=first\n"
+                 "dup unix - - n - - smtpd\n  -o smtpd_banner=second\n")
+    with Instance(master_cf) as instance:
+        path = instance.root / "queue" / "private" / "dup"
+        deadline = time.monotonic() + 10
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        seen: collections.Counter = collections.Counter()
+        for _ in range(6):
+            with socket.socket(socket.AF_UNIX) as connection:
+                connection.settimeout(5)
+                connection.connect(str(path))
+                seen[connection.recv(512).decode().strip()] += 1
+    assert seen == {"220 second": 6}, seen
+    [finding] = lint(master_cf)
+    assert (finding.severity, finding.line) == ("warning", 3)
+    assert finding.message == ("dup/unix is defined twice: master uses only this later entry "
+                               "and ignores the one at master.cf:1")
+
+
 def test_two_names_for_one_socket_master_runs_both_at_random():
     """``127.0.0.1:PORT`` and ``PORT`` (with inet_interfaces = 127.0.0.1)
     are one socket: master binds both and connections go to either."""
@@ -170,10 +193,47 @@ def test_two_names_for_one_socket_master_runs_both_at_random():
         instance.wait_for(port)
         seen = banners(port, 30)
     assert set(seen) == {"220 first", "220 second"}, seen
-    # The model keys listeners by the host written, so it does not yet see
-    # these two as one socket; two names with one written host it does:
-    master_cf = smtpd("submission", "first") + smtpd("587", "second")
+    [finding] = lint(master_cf)
+    assert finding.severity == "error" and finding.line == 3
+    assert finding.message == (
+        f"{port}/inet and 127.0.0.1:{port}/inet (master.cf:1) both listen on port {port}: "
+        "master starts both, and each connection reaches either one at random")
+    master_cf = smtpd("submission", "first") + smtpd("587", "second")   # two names, no host
     [finding] = lint(master_cf)
     assert finding.severity == "error"
     assert "master starts both, and each connection reaches either one at random" \
         in finding.message
+
+
+def test_a_host_outside_inet_interfaces_is_another_socket():
+    """``127.0.0.2:PORT`` beside ``PORT`` (inet_interfaces = 127.0.0.1):
+    master binds two sockets, each reached at its own address."""
+    port = free_port()
+    master_cf = smtpd(f"127.0.0.2:{port}", "first") + smtpd(str(port), "second")
+    with Instance(master_cf) as instance:
+        instance.wait_for(port)
+        assert banners(port, 6) == {"220 second": 6}
+        assert banners(port, 6, host="127.0.0.2") == {"220 first": 6}
+    assert lint(master_cf) == []
+
+
+@pytest.mark.parametrize("interfaces, first, second, one_socket", [
+    ("127.0.0.1", "[127.0.0.1]:2525", "2525", True),
+    ("127.0.0.1, 192.0.2.1", "192.0.2.1:2525", "2525", True),
+    ("[::1]", "[::0:1]:2525", "2525", True),
+    ("127.0.0.1", "2525", "127.0.0.1:2525", True),
+    ("127.0.0.1", "127.0.0.2:2525", "2525", False),
+    ("all", "127.0.0.1:2525", "2525", False),           # unknown here: not judged
+    ("localhost", "127.0.0.1:2525", "2525", False),     # a name: not judged
+    ("loopback-only", "127.0.0.1:2525", "2525", False),
+    ("$undefined_interfaces", "127.0.0.1:2525", "2525", False),
+    ("{{ postfix_interfaces }}", "127.0.0.1:2525", "2525", False),   # unknown
+])
+def test_a_host_less_entry_binds_the_literal_inet_interfaces(interfaces, first, second,
+                                                             one_socket):
+    """The model's side, without a master: which written hosts a host-less
+    entry shares a socket with."""
+    master_cf = smtpd(first, "first") + smtpd(second, "second")
+    found = run_rules(resolve(parse_main_cf(f"inet_interfaces = {interfaces}\n"),
+                              parse_master_cf(master_cf)), [RULE])
+    assert [f.severity for f in found] == (["error"] if one_socket else [])

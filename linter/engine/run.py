@@ -113,10 +113,12 @@ def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def notes(config: Configuration, rules: Iterable[Rule]) -> list:
+def notes(config: Configuration, rules: Iterable[Rule], unread_main: str | None = None) -> list:
     """What the run could not judge, as summary notes (report.Notification,
     level "note"): with no main.cf, one note for the master.cf that names
-    the rules that could not judge and those that judged only -o values."""
+    the rules that could not judge and those that judged only -o values.
+    ``unread_main``: the pair's main.cf, there but not read (a FIFO, too
+    big): the note must not say there is none."""
     from linter.report import Notification
 
     if config.main is not None or config.master is None:
@@ -129,6 +131,10 @@ def notes(config: Configuration, rules: Iterable[Rule]) -> list:
     path = config.master.path
     text = ("no main.cf beside this master.cf, so what main.cf sets (or a deployment "
             "writes with postconf) is unknown")
+    if unread_main:
+        # the file's name, not its path: each format shows paths its own way
+        name = unread_main.replace("\\", "/").rsplit("/", 1)[-1]
+        text = f"{name} beside this master.cf could not be read, so what it sets is unknown"
     if skipped:
         text += f"; {len(skipped)} rules could not judge: {', '.join(skipped)}"
     if partial:

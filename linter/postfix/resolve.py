@@ -506,7 +506,8 @@ def _resolve(main: MainCf | None, master: MasterCf | None, version: str,
             config.diagnostics.extend(_listener_problems(service, where, master_path))
     config.diagnostics.extend(_duplicate_services(config.services, master_path,
                                                   _template_lines(master),
-                                                  config.earlier_entries))
+                                                  config.earlier_entries,
+                                                  _interface_addresses(context)))
     config.diagnostics.extend(_expansion_problems(config))
     config.value_problems.extend(_compatibility_problems(config, main_defs))
     config.diagnostics.extend(config.value_problems)
@@ -574,14 +575,54 @@ def _is_postscreen_mx(service: Service, known: KnownPorts) -> bool:
             and listener(service.name, known).port == 25)
 
 
+def _interface_addresses(context: Context) -> tuple[str, ...] | None:
+    """The addresses a listener without a host binds: inet_interfaces when
+    it is a list of literal IP addresses (normalised); None for ``all``,
+    names and unknown values, where which socket it is stays open."""
+    setting = context.setting("inet_interfaces")
+    if setting is None or not setting.known:
+        return None
+    tokens = [t for t in setting.value.replace(",", " ").split() if t]
+    if not tokens or tokens[0].lower() in ("all", "loopback-only"):
+        return None
+    addresses = tuple(_address(t) for t in tokens)
+    return None if any(a is None for a in addresses) else cast(tuple[str, ...], addresses)
+
+
+def _address(host: str) -> str | None:
+    """A literal IP address in one spelling (``[::1]`` and ``::0:1`` alike)."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+def _listener_keys(view: ServiceView, interfaces: tuple[str, ...] | None) -> list[tuple]:
+    """The sockets an entry binds, as far as they are known: a host-less
+    inet entry binds each literal address of inet_interfaces (so
+    ``127.0.0.1:2525`` and ``2525`` are one socket with inet_interfaces =
+    127.0.0.1), a unix or fifo entry its name."""
+    listener_ = view.listener
+    if listener_ is None or listener_.port is None:
+        return [(view.service.type, view.service.name)]
+    if not listener_.host and interfaces:
+        return [("inet", address, listener_.port) for address in interfaces]
+    host = _address(listener_.host) if interfaces else None
+    return [("inet", host or listener_.host, listener_.port)]
+
+
 def _duplicate_services(views: list[ServiceView], path: str,
                         template_lines: list[int] = (),
                         earlier_entries: dict[int, ServiceView] | None = None,
+                        interfaces: tuple[str, ...] | None = None,
                         ) -> list[Diagnostic]:
     """Two entries for one listener, as master 3.7 treats them (checked
     with a running master): the same name and type twice, master keeps
     only the last entry (a warning); two names for one inet socket
-    (``submission`` and ``587``), master binds both (SO_REUSEPORT) and
+    (``submission`` and ``587``, or ``127.0.0.1:2525`` and ``2525`` with
+    inet_interfaces = 127.0.0.1), master binds both (SO_REUSEPORT) and
     each connection reaches either at random (an error). Two entries with
     a template statement between them may be the two branches of an
     if/else: that is unknown, not a duplicate. ``earlier_entries`` gets,
@@ -591,11 +632,10 @@ def _duplicate_services(views: list[ServiceView], path: str,
     for view in views:
         if not view.service.valid:
             continue
-        if view.listener is not None and view.listener.port is not None:
-            key = ("inet", view.listener.host, view.listener.port)
-        else:
-            key = (view.service.type, view.service.name)
-        earlier = seen.get(key)
+        keys = _listener_keys(view, interfaces)
+        key = keys[0]
+        earlier = max((seen[k] for k in keys if k in seen), default=None,
+                      key=lambda v: v.service.line)
         if earlier is not None and earlier_entries is not None:
             earlier_entries[id(view)] = earlier
         if earlier is not None and not _template_between(template_lines, earlier, view):
@@ -614,7 +654,7 @@ def _duplicate_services(views: list[ServiceView], path: str,
                     "either one at random")
             diagnostics.append(Diagnostic(path, first.line, first.column, severity,
                                           "duplicate-service", message))
-        seen[key] = view
+        seen.update(dict.fromkeys(keys, view))
     return diagnostics
 
 

@@ -11,6 +11,7 @@ branches of an ``{% if %}`` and ``{% else %}``, so they are not judged.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from linter.engine.builtins.parameter_names import at
@@ -24,6 +25,8 @@ def check(rule, scope) -> Iterator[Finding]:
     if main is None:
         return
     template_lines = [node.first_line for node in main.nodes if node.kind is NodeKind.TEMPLATE]
+    last = {param.name: param for param in main.parameters}
+    counts = Counter(param.name for param in main.parameters)
     seen = {}
     for param in main.parameters:
         earlier = seen.get(param.name)
@@ -32,14 +35,21 @@ def check(rule, scope) -> Iterator[Finding]:
             continue
         here, there = at(scope.main_path, param.line), at(scope.main_path, earlier.line)
         same = param.raw.strip() == earlier.raw.strip()
+        winner = last[param.name]
+        times = "twice" if counts[param.name] == 2 else "again"
         if same:
-            message = (f"{param.name} is set twice to the same value ({there} and {here}, "
+            message = (f"{param.name} is set {times} to the same value ({there} and {here}, "
                        f"{param.name} = {quote(param.raw.strip())}): a harmless duplicate; "
                        f"delete the line at {there}")
             description = f"Delete the duplicate {param.name} at {there} (same value)"
         else:
-            message = (f"{param.name} is set twice with different values: {here} "
-                       f"({param.name} = {quote(param.raw.strip())}) wins over {there} "
+            # only the last definition wins: a middle one overrides the one
+            # before it and is itself overridden
+            wins = (" wins over" if winner is param else
+                    f", itself overridden by {at(scope.main_path, winner.line)}, overrides")
+            differ = "with different values" if times == "twice" else "with a different value"
+            message = (f"{param.name} is set {times} {differ}: {here} "
+                       f"({param.name} = {quote(param.raw.strip())}){wins} {there} "
                        f"({param.name} = {quote(earlier.raw.strip())}), which Postfix ignores "
                        "(postconf: overriding earlier entry)")
             description = (f"Keep one definition: delete {param.name} at {there}, which "
