@@ -12,6 +12,7 @@ so those pairs are not judged.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from linter.engine.findings import Finding, Fix, Related
@@ -71,7 +72,7 @@ def _single(rule, scope, view, earlier, diagnostic) -> Finding:
 
 
 def _block(rule, scope, run: list) -> Finding:
-    name = scope.master_path.rsplit("/", 1)[-1]
+    name = os.path.basename(scope.master_path)
     views = [view for view, _, _ in run]
     earliers = [earlier for _, earlier, _ in run]
     later_span = f"{name}:{views[0].service.line}-{views[-1].service.node.lines[-1].number}"
