@@ -96,9 +96,12 @@ def reaches_mismatch(found: list[Step] | None) -> str:
     a restriction X that already permits an authenticated client."""
     if found is None:
         return UNKNOWN
-    names = [step.name for step in found]
+    # Where the last check sits: "is there one later?" in constant time, so
+    # a list of 100,000 steps (one $name repeated) is not quadratic.
+    last = max((index for index, step in enumerate(found)
+                if step.name in AUTHENTICATED_MISMATCH), default=-1)
     for index, step in enumerate(found):
-        later = any(name in AUTHENTICATED_MISMATCH for name in names[index + 1:])
+        later = index < last
         if step.name in AUTHENTICATED_MISMATCH:
             return ENFORCED
         outcome = step_outcome(step, AUTHENTICATED)
