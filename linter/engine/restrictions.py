@@ -312,8 +312,18 @@ def has_working_relay_check(settings: Settings, parameter: str,
     ``permit`` or ``warn_if_reject``, here or in a class the list names
     (a class's permit ends only the search of that class)."""
     classes = restriction_classes(settings)
-    return _has_required(list_steps(settings.setting(parameter), undefined_empty), classes,
-                         set(), undefined_empty)
+    setting = settings.setting(parameter)
+    found = list_steps(setting, undefined_empty)
+    if found and classes == {}:
+        return _has_required_without_classes(setting.value)
+    return _has_required(found, classes, set(), undefined_empty)
+
+
+@lru_cache(maxsize=1024)
+def _has_required_without_classes(value: str) -> bool | None:
+    """_has_required of a list with no classes to look into, by value: every
+    service that inherits main.cf's list asks about the same one."""
+    return _has_required(list(_steps(value)), {}, set())
 
 
 def _has_required(found: list[Step] | None, classes: dict | None,
@@ -358,9 +368,15 @@ def mentions(settings: Settings, names: Iterable[str], parameters: Iterable[str]
         words = list_steps(setting, undefined_empty)
         if words is None:
             return None
-        if setting is not None and any(step.name in wanted for step in words):
+        if setting is not None and not wanted.isdisjoint(_restriction_names(setting.value)):
             found.append((parameter, setting))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _restriction_names(value: str) -> frozenset[str]:
+    """The restrictions a list names, by value (shared lists are walked once)."""
+    return frozenset(step.name for step in _steps(value))
 
 
 def quoted(setting: Setting | None, parameter: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from functools import lru_cache
 
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.restrictions import (
@@ -116,12 +117,21 @@ def trusts_everyone(view: ServiceView) -> tuple[Setting, str] | None:
 def _covers_everything(networks: Setting, where: str) -> tuple[Setting, str] | None:
     if not networks.known:
         return None
-    for word in networks.value.replace(",", " ").split():
-        if _whole_internet(word):
-            return networks, (f"mynetworks={networks.value.strip()} ({where}) "
-                              f"covers every address ({word}), and permit_mynetworks "
-                              "lets all of them relay")
-    return None
+    word = _whole_internet_word(networks.value)
+    if word is None:
+        return None
+    return networks, (f"mynetworks={networks.value.strip()} ({where}) "
+                      f"covers every address ({word}), and permit_mynetworks "
+                      "lets all of them relay")
+
+
+@lru_cache(maxsize=256)
+def _whole_internet_word(value: str) -> str | None:
+    """The first network of a mynetworks value that covers every address.
+    Cached by value: every service that inherits main.cf's mynetworks asks
+    about the same one (20,000 networks x 100 services was 10 s)."""
+    return next((word for word in value.replace(",", " ").split() if _whole_internet(word)),
+                None)
 
 
 def _whole_internet(word: str) -> bool:
