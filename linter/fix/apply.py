@@ -161,22 +161,23 @@ class _PairState:
                                      f"applied: it would bring {caused}")
 
     def _fresh(self, texts: dict[str, str], new_texts: dict[str, str], edits: list[Edit],
-               lint: Lint, allows: Allows) -> list[tuple[str | None, str]]:
+               lint: Lint, allows: Allows) -> list[tuple[str | None, tuple, str]]:
         """What the edits would bring that was not there at the start and
-        that no allowed fix mends: (service, description) pairs."""
+        that no allowed fix mends: (service, key, description); the key
+        holds no line number, so another fix moving the lines leaves it."""
         trial_texts = {**texts, **new_texts}
         trial = _configuration(self.pair, trial_texts, self.version)
         findings = lint(trial)
         self.linted = (self._texts_key(trial_texts), trial, findings)
         renamed = self.renamed | _renames(edits, self.renamed)
-        fresh = [(f.service, f"{f.rule} ({f.message})") for f in findings
-                 if f.severity == "error" and not allows(f)
+        fresh = [(f.service, _original_identity(f, renamed), f"{f.rule} ({f.message})")
+                 for f in findings if f.severity == "error" and not allows(f)
                  and _original_identity(f, renamed) not in self.initial_errors]
         mended = {(f.rule, f.path, f.service) for f in findings if allows(f)}
         for key, count in _unwanted(trial).items():
             code, path, message, service = key
             if count > self.initial_diagnostics[key] and (code, path, service) not in mended:
-                fresh.append((service, f"{code} ({message})"))
+                fresh.append((service, key, f"{code} ({message})"))
         return fresh
 
     def _blame(self, fresh, chosen: Plan, findings, config, texts, lint,
@@ -185,16 +186,16 @@ class _PairState:
         service it is about (else main.cf), those without which it does not
         appear; all of them when no single one explains it."""
         blamed: dict[Finding, str] = {}
-        for service, caused in fresh:
+        for service, key, caused in fresh:
             suspects = _suspects(service, chosen)
             culprits = []
             for suspect in suspects:
                 left_out = self.excluded | {identity(suspect)}
                 trial_plan = plan([f for f in findings if identity(f) not in left_out], allows)
                 trial_texts, trial_edits, _ = apply_edits(config, trial_plan.edits, texts)
-                still = {text for _, text in self._fresh(texts, trial_texts, trial_edits,
-                                                         lint, allows)}
-                if caused not in still:
+                still = {found for _, found, _ in self._fresh(texts, trial_texts, trial_edits,
+                                                              lint, allows)}
+                if key not in still:
                     culprits.append(suspect)
             for finding in culprits or suspects:
                 blamed.setdefault(finding, caused)

@@ -1,0 +1,48 @@
+"""The fix loop on small pairs a careless user could write: which fix is
+left out when a result would bring a new error, and why."""
+
+from __future__ import annotations
+
+from linter.engine.rules import builtin_rules
+from linter.fix.apply import _configuration, fix_pairs
+from linter.fix.compose import FixPolicy
+from linter.lint import lint_configuration
+from linter.postfix.load import ConfigPaths
+
+RULES = builtin_rules()
+PAIR = ConfigPaths("p/main.cf", "p/master.cf")
+
+
+def _lint(config):
+    return lint_configuration(config, RULES)
+
+
+def fix(main: str, master: str, policy: FixPolicy = FixPolicy(unsafe=True)):
+    texts = {PAIR.main: main, PAIR.master: master}
+    result = fix_pairs([PAIR], texts, _lint, policy.allows, "3.7")
+    after = _lint(_configuration(PAIR, result.fixed, "3.7"))
+    return result, {f.rule for f in after}
+
+
+NO_CERTIFICATE_MAIN = (
+    "smtpd_tls_security_level = may\n"
+    "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
+    "reject_unauth_destination\n")
+SUBMISSION = ("smtp      inet  n       -       y       -       -       smtpd\n"
+              "submission inet n       -       y       -       -       smtpd\n"
+              "  -o smtpd_sasl_auth_enable=yes\n"
+              "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n")
+
+
+def test_only_the_fix_that_brings_a_new_error_is_left_out_when_lines_move():
+    # Requiring TLS without a certificate brings tls-cert-missing; the
+    # sender-login fix on the same service does not, although leaving it
+    # out moves the -o line the tls-cert-missing message names.
+    result, after = fix(NO_CERTIFICATE_MAIN, SUBMISSION)
+    refused = [m for m in result.messages if "fix not applied" in m]
+    assert any("submission-tls-not-required" in m for m in refused), result.messages
+    assert not any("sender-login-mismatch-not-enforced" in m for m in refused), refused
+    assert "-o smtpd_sender_restrictions=reject_sender_login_mismatch" \
+        in result.fixed[PAIR.master]
+    assert "sender-login-mismatch-not-enforced" not in after
+    assert "tls-cert-missing" in after and "submission-tls-not-required" in after
