@@ -151,7 +151,17 @@ def test_crlf_and_a_missing_final_newline_survive(tmp_path):
     for name in ("main.cf", "master.cf"):
         data = (work / name).read_bytes()
         assert b"\n" not in data.replace(b"\r\n", b""), name
+        assert b"\r" not in data.replace(b"\r\n", b""), name
         assert not data.endswith(b"\n"), name
+
+
+def test_a_crlf_file_whose_unended_last_line_is_removed_keeps_no_stray_cr(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.cf").write_bytes(b"compatibility_level = 3.6\r\n")
+    (tmp_path / "master.cf").write_bytes(b"smtp inet n - y - - smtpd\r\n"
+                                         b"  -o smtpd_sasl_auth_enable=yes")
+    lint(tmp_path, ".", "--fix", "--unsafe-fixes", "--fix-only", "mx-sasl-enabled")
+    assert (tmp_path / "master.cf").read_bytes() == b"smtp inet n - y - - smtpd"
 
 
 def test_a_symlinked_file_is_written_through_to_its_target(tmp_path):
