@@ -46,3 +46,25 @@ def test_only_the_fix_that_brings_a_new_error_is_left_out_when_lines_move():
         in result.fixed[PAIR.master]
     assert "sender-login-mismatch-not-enforced" not in after
     assert "tls-cert-missing" in after and "submission-tls-not-required" in after
+
+
+OBSOLETE_MAIN = ("smtpd_tls_chain_files = /k.pem, /c.pem\n"
+                 "smtpd_use_tls = yes\n"
+                 "smtpd_enforce_tls = yes\n"
+                 "smtp_use_tls = yes\n"
+                 "smtpd_tls_auth_only = true\n")
+
+
+def test_fixes_beside_the_ones_that_together_bring_an_error_are_still_applied():
+    # Rewriting smtpd_use_tls or smtpd_enforce_tls as smtpd_tls_security_level
+    # names a new parameter in mx-tls-required; neither alone explains it
+    # (the other still derives encrypt). The smtp_use_tls and boolean fixes,
+    # also in main.cf, have nothing to do with it.
+    result, after = fix(OBSOLETE_MAIN, "smtp inet n - y - - smtpd\n", FixPolicy())
+    main = result.fixed[PAIR.main]
+    assert "smtpd_tls_auth_only = yes\n" in main
+    assert "smtp_use_tls" not in main and "smtp_tls_security_level = may\n" in main
+    assert "smtpd_use_tls = yes\n" in main and "smtpd_enforce_tls = yes\n" in main
+    refused = [m for m in result.messages if "fix not applied" in m]
+    assert [m.split(":")[1] for m in refused] == ["3", "2"], refused
+    assert "invalid-parameter-value" not in after
