@@ -9,6 +9,8 @@ from linter.fix.compose import FixPolicy
 from linter.lint import lint_configuration
 from linter.postfix.load import ConfigPaths
 
+from conftest import FIXTURES
+
 RULES = builtin_rules()
 PAIR = ConfigPaths("p/main.cf", "p/master.cf")
 
@@ -68,3 +70,16 @@ def test_fixes_beside_the_ones_that_together_bring_an_error_are_still_applied():
     refused = [m for m in result.messages if "fix not applied" in m]
     assert [m.split(":")[1] for m in refused] == ["3", "2"], refused
     assert "invalid-parameter-value" not in after
+
+
+def test_mx_sasl_fix_leaves_no_auth_on_port_25_from_an_option_or_a_duplicate():
+    # The case: removing smtp's -o alone left main.cf's yes (set
+    # twice) in force, and removing one of the two lines left the other.
+    directory = FIXTURES / "rules" / "mx-sasl-enabled" / "fires-option-and-main-cf-twice"
+    main, master = ((directory / name).read_text() for name in ("main.cf", "master.cf"))
+    result, after = fix(main, master, FixPolicy(unsafe=True, only=frozenset({"mx-sasl-enabled"})))
+    assert "mx-sasl-enabled" not in after
+    assert "smtpd_sasl_auth_enable" not in result.fixed[PAIR.main]
+    assert result.fixed[PAIR.master].startswith(
+        "smtp      inet  n       -       y       -       -       smtpd\nsubmission ")
+    assert "  -o smtpd_sasl_auth_enable=yes\n" in result.fixed[PAIR.master]
