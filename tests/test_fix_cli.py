@@ -151,7 +151,17 @@ def test_crlf_and_a_missing_final_newline_survive(tmp_path):
     for name in ("main.cf", "master.cf"):
         data = (work / name).read_bytes()
         assert b"\n" not in data.replace(b"\r\n", b""), name
+        assert b"\r" not in data.replace(b"\r\n", b""), name
         assert not data.endswith(b"\n"), name
+
+
+def test_a_crlf_file_whose_unended_last_line_is_removed_keeps_no_stray_cr(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.cf").write_bytes(b"compatibility_level = 3.6\r\n")
+    (tmp_path / "master.cf").write_bytes(b"smtp inet n - y - - smtpd\r\n"
+                                         b"  -o smtpd_sasl_auth_enable=yes")
+    lint(tmp_path, ".", "--fix", "--unsafe-fixes", "--fix-only", "mx-sasl-enabled")
+    assert (tmp_path / "master.cf").read_bytes() == b"smtp inet n - y - - smtpd"
 
 
 def test_a_symlinked_file_is_written_through_to_its_target(tmp_path):
@@ -182,6 +192,7 @@ def test_a_read_only_file_is_an_error_and_the_others_are_fixed(tmp_path):
         os.chmod(first, 0o755)
     assert result.returncode == 2, result.stderr
     assert "a/master.cf: cannot write" in result.stderr
+    assert "fixed 2 findings in 1 file;" in result.stdout    # b's two, not a's
     assert "\nsubmissions inet" in (second / "master.cf").read_text()
     assert (first / "master.cf").read_bytes() == (RISKY / "master.cf").read_bytes()
 
@@ -194,6 +205,27 @@ def test_a_file_changed_on_disk_after_it_was_read_is_not_overwritten(tmp_path):
     errors = write_fixed({str(path): "a = 3\n"}, read)
     assert len(errors) == 1 and "not written" in errors[str(path)]
     assert path.read_text() == "a = 2\n"
+
+
+def test_an_edit_made_while_fixing_wins_and_the_run_exits_2(tmp_path, monkeypatch):
+    import linter.fix.command as command
+
+    work = repo(tmp_path, RISKY)
+    read = command.read_texts
+
+    def read_then_edited(pairs):
+        texts = read(pairs)
+        with open(work / "master.cf", "a") as handle:
+            handle.write("# someone else's edit\n")
+        return texts
+
+    monkeypatch.setattr(command, "read_texts", read_then_edited)
+    result = lint(work, ".", "--fix")
+    assert result.code == 2
+    assert "master.cf: changed on disk since it was read" in result.err
+    assert (work / "master.cf").read_bytes() == \
+        (RISKY / "master.cf").read_bytes() + b"# someone else's edit\n"
+    assert "fixed 0 findings in 0 files;" in result.out
 
 
 def test_a_pair_with_a_parse_error_is_never_rewritten(tmp_path):

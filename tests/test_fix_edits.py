@@ -67,6 +67,13 @@ def test_crlf_stays_crlf_and_a_missing_final_newline_stays_missing():
     assert edit_main("a = 1\nb = 2", "remove", "b") == "a = 1"
 
 
+def test_removing_the_unended_last_line_of_a_crlf_file_leaves_no_stray_cr():
+    assert edit_main("a = 1\r\nb = 2", "remove", "b") == "a = 1"
+    assert edit_main("a = 1\r\nb = 2\r\n  more", "remove", "b") == "a = 1"
+    assert edit_master("submission inet n - y - - smtpd\r\n  -o smtpd_sasl_auth_enable=yes",
+                       "remove", "smtpd_sasl_auth_enable") == "submission inet n - y - - smtpd"
+
+
 def test_remove_takes_every_definition_and_keeps_comments():
     text = "a = yes\n# keep me\nb = x\na = yes\n  more\n# and me\n"
     assert edit_main(text, "remove", "a") == "# keep me\nb = x\n# and me\n"

@@ -119,6 +119,51 @@ def test_fix_keeps_every_comment_and_is_idempotent(pair):
 COMMENTED_ENTRY = re.compile(r"^\s*#\s*(-o\s|\S+\s+inet\s)")
 
 
+@pytest.mark.parametrize("pair", ALL_PAIRS, ids=_name)
+def test_every_untouched_line_survives_byte_for_byte(pair):
+    texts, _, result, _ = fixed(pair)
+    assert_untouched_lines_survive(pair, texts, result)
+
+
+def assert_untouched_lines_survive(pair: ConfigPaths, texts: dict, result) -> None:
+    """Every line outside the parameters and entries the applied fixes name
+    (and the commented-out entries activation may uncomment) is in the fixed
+    file, in order, byte for byte."""
+    config = _configuration(pair, texts, VERSION)
+    edits = [edit for finding in result.fixes for edit in finding.fix.edits]
+    for path, new_text in result.changed().items():
+        parsed = config.main if config.main and config.main.path == path else config.master
+        touched = _touched_lines(parsed, [e for e in edits if e.path == path], result.renamed)
+        old_lines = _physical(texts[path])
+        kept = [(line, number == len(old_lines) and not texts[path].endswith("\n"))
+                for number, line in enumerate(old_lines, 1)
+                if number not in touched and not COMMENTED_ENTRY.match(line)]
+        new_lines = _physical(new_text)
+        after = iter(enumerate(new_lines, 1))
+        unended = len(new_lines) if not new_text.endswith("\n") else None
+        # a subsequence; a line that gains or loses the file's end of line
+        # (the old unended last one, the new last one) may gain or lose its CR
+        for line, was_unended in kept:
+            assert any(line == new or ((was_unended or number == unended)
+                                       and line.removesuffix("\r") == new.removesuffix("\r"))
+                       for number, new in after), (path, line)
+
+
+def _physical(text: str) -> list[str]:
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def _touched_lines(parsed, edits, renamed: dict) -> set[int]:
+    if hasattr(parsed, "parameters"):
+        names = {edit.name for edit in edits}
+        nodes = [param.node for param in parsed.parameters if param.name in names]
+    else:
+        keys = {renamed.get(edit.service, edit.service) for edit in edits}
+        nodes = [service.node for service in parsed.services if service.key in keys]
+    return {line.number for node in nodes for line in node.lines}
+
+
 def _comments(text: str) -> list[str]:
     """Comment lines, without the CR of a CRLF file (an old last line that
     gains an ending gains the file's CR too)."""
@@ -201,6 +246,7 @@ def test_generated_configs_fix_cleanly(main, master):
     after = _lint(_configuration(pair, result.fixed, VERSION))
     wanted = wanted_fixed(before, result)
     assert not wanted & {result.original_identity(f) for f in after}
+    assert_untouched_lines_survive(pair, texts, result)
     for path, text in result.fixed.items():
         config = _configuration(pair, result.fixed, VERSION)
         parsed = config.main if path.endswith("main.cf") else config.master

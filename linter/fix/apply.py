@@ -161,44 +161,62 @@ class _PairState:
                                      f"applied: it would bring {caused}")
 
     def _fresh(self, texts: dict[str, str], new_texts: dict[str, str], edits: list[Edit],
-               lint: Lint, allows: Allows) -> list[tuple[str | None, str]]:
+               lint: Lint, allows: Allows) -> list[tuple[str | None, tuple, str]]:
         """What the edits would bring that was not there at the start and
-        that no allowed fix mends: (service, description) pairs."""
+        that no allowed fix mends: (service, key, description); the key
+        holds no line number, so another fix moving the lines leaves it."""
         trial_texts = {**texts, **new_texts}
         trial = _configuration(self.pair, trial_texts, self.version)
         findings = lint(trial)
         self.linted = (self._texts_key(trial_texts), trial, findings)
         renamed = self.renamed | _renames(edits, self.renamed)
-        fresh = [(f.service, f"{f.rule} ({f.message})") for f in findings
-                 if f.severity == "error" and not allows(f)
+        fresh = [(f.service, _original_identity(f, renamed), f"{f.rule} ({f.message})")
+                 for f in findings if f.severity == "error" and not allows(f)
                  and _original_identity(f, renamed) not in self.initial_errors]
         mended = {(f.rule, f.path, f.service) for f in findings if allows(f)}
         for key, count in _unwanted(trial).items():
             code, path, message, service = key
             if count > self.initial_diagnostics[key] and (code, path, service) not in mended:
-                fresh.append((service, f"{code} ({message})"))
+                fresh.append((service, key, f"{code} ({message})"))
         return fresh
 
     def _blame(self, fresh, chosen: Plan, findings, config, texts, lint,
                allows) -> dict[Finding, str]:
         """Which fixes bring each new problem: of the fixes that edit the
-        service it is about (else main.cf), those without which it does not
-        appear; all of them when no single one explains it."""
+        service it is about (else main.cf), the fewest without which it does
+        not appear; all of them when leaving them all out does not help."""
         blamed: dict[Finding, str] = {}
-        for service, caused in fresh:
+        for service, key, caused in fresh:
             suspects = _suspects(service, chosen)
-            culprits = []
-            for suspect in suspects:
-                left_out = self.excluded | {identity(suspect)}
-                trial_plan = plan([f for f in findings if identity(f) not in left_out], allows)
-                trial_texts, trial_edits, _ = apply_edits(config, trial_plan.edits, texts)
-                still = {text for _, text in self._fresh(texts, trial_texts, trial_edits,
-                                                         lint, allows)}
-                if caused not in still:
-                    culprits.append(suspect)
-            for finding in culprits or suspects:
+            for finding in self._culprits(key, suspects, findings, config, texts, lint,
+                                          allows):
                 blamed.setdefault(finding, caused)
         return blamed
+
+    def _culprits(self, key: tuple, suspects: list[Finding], findings, config, texts,
+                  lint, allows) -> list[Finding]:
+        """Leave suspects out, the later findings' first (the earlier fix
+        wins), until the problem goes; then bring back each one it does not
+        need, so a fix that merely sits beside the culprits is applied."""
+        def brings(left_out: list[Finding]) -> bool:
+            skip = self.excluded | {identity(f) for f in left_out}
+            trial = plan([f for f in findings if identity(f) not in skip], allows)
+            trial_texts, trial_edits, _ = apply_edits(config, trial.edits, texts)
+            return key in {found for _, found, _ in self._fresh(texts, trial_texts,
+                                                                trial_edits, lint, allows)}
+
+        left_out: list[Finding] = []
+        for suspect in reversed(suspects):
+            left_out.append(suspect)
+            if not brings(left_out):
+                break
+        else:
+            return suspects
+        for suspect in left_out[:-1]:
+            rest = [f for f in left_out if f is not suspect]
+            if not brings(rest):
+                left_out = rest
+        return left_out
 
 
 def _renames(edits: Iterable[Edit], earlier: dict) -> dict:

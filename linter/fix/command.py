@@ -30,7 +30,10 @@ class FixOutcome:
 
     @property
     def fixed(self) -> int:
-        return len(self.result.fixes)
+        """Findings fixed on disk: not those with an edit in a file that
+        could not be written (the report still shows them)."""
+        return sum(1 for finding in self.result.fixes
+                   if not any(edit.path in self.unwritten for edit in finding.fix.edits))
 
 
 def run_fix(pairs: Sequence[ConfigPaths], contents: dict[str, bytes],

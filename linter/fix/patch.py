@@ -83,8 +83,9 @@ def apply(lines: list[Line], patches: Patches) -> str:
     pieces = []
     for index, (text, ending) in enumerate(out):
         last = index == len(out) - 1
-        if last and not final_newline:
-            pieces.append(text)  # a missing final newline stays missing
+        if last and not final_newline:  # a missing final newline stays missing,
+            # CR and all: a CRLF line that becomes the last one loses its CR too
+            pieces.append(text.removesuffix("\r") if ending else text)
         elif ending is None:
             pieces.append(text + suffix + eol)    # a new line, in the file's style
         elif not ending:                          # the old last line, now ended

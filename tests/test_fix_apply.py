@@ -1,0 +1,85 @@
+"""The fix loop on small pairs a careless user could write: which fix is
+left out when a result would bring a new error, and why."""
+
+from __future__ import annotations
+
+from linter.engine.rules import builtin_rules
+from linter.fix.apply import _configuration, fix_pairs
+from linter.fix.compose import FixPolicy
+from linter.lint import lint_configuration
+from linter.postfix.load import ConfigPaths
+
+from conftest import FIXTURES
+
+RULES = builtin_rules()
+PAIR = ConfigPaths("p/main.cf", "p/master.cf")
+
+
+def _lint(config):
+    return lint_configuration(config, RULES)
+
+
+def fix(main: str, master: str, policy: FixPolicy = FixPolicy(unsafe=True)):
+    texts = {PAIR.main: main, PAIR.master: master}
+    result = fix_pairs([PAIR], texts, _lint, policy.allows, "3.7")
+    after = _lint(_configuration(PAIR, result.fixed, "3.7"))
+    return result, {f.rule for f in after}
+
+
+NO_CERTIFICATE_MAIN = (
+    "smtpd_tls_security_level = may\n"
+    "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
+    "reject_unauth_destination\n")
+SUBMISSION = ("smtp      inet  n       -       y       -       -       smtpd\n"
+              "submission inet n       -       y       -       -       smtpd\n"
+              "  -o smtpd_sasl_auth_enable=yes\n"
+              "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n")
+
+
+def test_only_the_fix_that_brings_a_new_error_is_left_out_when_lines_move():
+    # Requiring TLS without a certificate brings tls-cert-missing; the
+    # sender-login fix on the same service does not, although leaving it
+    # out moves the -o line the tls-cert-missing message names.
+    result, after = fix(NO_CERTIFICATE_MAIN, SUBMISSION)
+    refused = [m for m in result.messages if "fix not applied" in m]
+    assert any("submission-tls-not-required" in m for m in refused), result.messages
+    assert not any("sender-login-mismatch-not-enforced" in m for m in refused), refused
+    assert "-o smtpd_sender_restrictions=reject_sender_login_mismatch" \
+        in result.fixed[PAIR.master]
+    assert "sender-login-mismatch-not-enforced" not in after
+    assert "tls-cert-missing" in after and "submission-tls-not-required" in after
+
+
+OBSOLETE_MAIN = ("smtpd_tls_chain_files = /k.pem, /c.pem\n"
+                 "smtpd_use_tls = yes\n"
+                 "smtpd_enforce_tls = yes\n"
+                 "smtp_use_tls = yes\n"
+                 "smtpd_tls_auth_only = true\n")
+
+
+def test_fixes_beside_the_ones_that_together_bring_an_error_are_still_applied():
+    # Rewriting smtpd_use_tls or smtpd_enforce_tls as smtpd_tls_security_level
+    # names a new parameter in mx-tls-required; neither alone explains it
+    # (the other still derives encrypt). The smtp_use_tls and boolean fixes,
+    # also in main.cf, have nothing to do with it.
+    result, after = fix(OBSOLETE_MAIN, "smtp inet n - y - - smtpd\n", FixPolicy())
+    main = result.fixed[PAIR.main]
+    assert "smtpd_tls_auth_only = yes\n" in main
+    assert "smtp_use_tls" not in main and "smtp_tls_security_level = may\n" in main
+    assert "smtpd_use_tls = yes\n" in main and "smtpd_enforce_tls = yes\n" in main
+    refused = [m for m in result.messages if "fix not applied" in m]
+    assert [m.split(":")[1] for m in refused] == ["3", "2"], refused
+    assert "invalid-parameter-value" not in after
+
+
+def test_mx_sasl_fix_leaves_no_auth_on_port_25_from_an_option_or_a_duplicate():
+    # The issue's case: removing smtp's -o alone left main.cf's yes (set
+    # twice) in force, and removing one of the two lines left the other.
+    directory = FIXTURES / "rules" / "mx-sasl-enabled" / "fires-option-and-main-cf-twice"
+    main, master = ((directory / name).read_text() for name in ("main.cf", "master.cf"))
+    result, after = fix(main, master, FixPolicy(unsafe=True, only=frozenset({"mx-sasl-enabled"})))
+    assert "mx-sasl-enabled" not in after
+    assert "smtpd_sasl_auth_enable" not in result.fixed[PAIR.main]
+    assert result.fixed[PAIR.master].startswith(
+        "smtp      inet  n       -       y       -       -       smtpd\nsubmission ")
+    assert "  -o smtpd_sasl_auth_enable=yes\n" in result.fixed[PAIR.master]
