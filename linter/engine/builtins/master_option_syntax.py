@@ -73,8 +73,8 @@ def _span(first: Token, last: Token) -> tuple[int, int, int, int]:
 def _complete(words: list[Token], start: int) -> bool:
     """The option's first word holds its '=' (-o name=value, -oname=value):
     what follows is not part of it. In -o name = value it is."""
-    first = words[start].text[2:] if words[start].text != "-o" else (
-        words[start + 1].text if start + 1 < len(words) else "")
+    # called with a broken word after start + 1, so words[start + 1] exists
+    first = words[start].text[2:] if words[start].text != "-o" else words[start + 1].text
     return "=" in first and not first.startswith("{")
 
 
