@@ -336,3 +336,24 @@ def test_the_lint_command_shows_the_note_once(tmp_path):
     result = lint(root, "-f", "json", ".")
     notes = [n for n in result.json()["notifications"] if n["level"] == "note"]
     assert len(notes) == 1 and "9 rules could not judge" in notes[0]["message"]
+
+
+def test_open_relay_judges_the_mynetworks_the_host_derives(tmp_path):
+    """An unwritten mynetworks is the host's: unknown to lint, given by
+    postconf to the audit (host values). In process here; the audit test in
+    tests/test_audit_host.py derives it in a network namespace."""
+    from linter.lint import lint_configuration
+    from linter.postfix.load import load_configuration
+
+    (tmp_path / "main.cf").write_text("compatibility_level = 3.6\nsmtpd_relay_restrictions = "
+                                      "permit_mynetworks, reject_unauth_destination\n")
+    (tmp_path / "master.cf").write_text("smtp inet n - n - - smtpd\n")
+    rules = [rule for rule in builtin_rules() if rule.id == "open-relay"]
+    for host, fires in (("127.0.0.0/8 0.0.0.0/0", True), ("127.0.0.0/8 10.9.8.0/24", False),
+                        (None, False)):
+        values = {"mynetworks": host} if host else None
+        config = load_configuration(pair_for(str(tmp_path)), "3.7", values)
+        found = lint_configuration(config, rules)
+        assert bool(found) is fires, (host, found)
+        if fires:
+            assert "derived by Postfix from this host's interfaces" in found[0].message
