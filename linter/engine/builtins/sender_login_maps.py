@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.findings import Finding
+from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.restrictions import (
     LOGIN_MISMATCH,
     mentions,
@@ -13,6 +13,7 @@ from linter.engine.restrictions import (
     split,
 )
 from linter.engine.run import Problem, Scope, origin, report
+from linter.postfix.resolve import ServiceView, Setting
 
 MAPS = "smtpd_sender_login_maps"
 
@@ -32,5 +33,19 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         if parameter in (restriction_classes(view) or {}):
             parameter = f"restriction class {parameter}"
         detail = f"{parameter} uses {used} ({origin(setting)}) but {MAPS} is empty ({origin(maps)})"
-        problems.append(Problem(view, maps, {"detail": detail}, detail=f"{parameter}: {used}"))
+        problems.append(Problem(view, maps, {"detail": detail}, _own_fix(rule, scope, view, maps),
+                                detail=f"{parameter}: {used}"))
     return report(rule, scope, problems)
+
+
+def _own_fix(rule, scope: Scope, view: ServiceView, maps: Setting) -> Fix | None:
+    """A service that empties the maps by its own -o is fixed there: the
+    rule's main.cf line would not reach it. None: the rule's own fix."""
+    if maps.source.kind != "master":
+        return None
+    table = rule.fix["edits"][0]["value"]
+    option = f"-o {MAPS}={table}"
+    return Fix(f"Point {MAPS} of {view.label} at a table that maps each sender address to "
+               f"the logins allowed to use it: {option} (the table name is an example)",
+               (f"  {option}",), (Edit("set", scope.master_path, MAPS, table, view.service.key),),
+               safety=rule.fix_safety)
