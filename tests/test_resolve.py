@@ -100,6 +100,8 @@ def test_mail_version_default_is_the_generating_postfix_for_the_same_series():
     ("-o smtpd_enforce_tls=yes -o smtpd_tls_security_level=may", "optional"),
     ("-o smtpd_tls_security_level=bogus", None),
     ("-o smtpd_tls_wrappermode=maybe", None),
+    ("-o smtpd_use_tls=true", None),            # not a Postfix boolean: unknown
+    ("-o smtpd_enforce_tls=on -o smtpd_use_tls=yes", None),
     ("-o smtpd_tls_security_level={{ level }}", None),
 ])
 def test_tls_mode_as_smtpd_derives_it(options, mode):
