@@ -18,7 +18,7 @@ from linter.fix.apply import FixResult, fix_pairs
 from linter.fix.compose import FixPolicy
 from linter.fix.files import read_texts, unified_diff, write_fixed
 from linter.postfix.load import ConfigPaths
-from linter.postfix.syntax import ENCODING_ERRORS
+from linter.postfix.syntax import ENCODING_ERRORS, paused_gc
 
 
 @dataclass
@@ -45,7 +45,8 @@ def run_fix(pairs: Sequence[ConfigPaths], contents: dict[str, bytes],
     texts, read = read_texts(pairs)
     for path, data in contents.items():
         texts[path] = data.decode("utf-8", ENCODING_ERRORS)
-    result = fix_pairs(pairs, texts, lint, policy.allows, version)
+    with paused_gc():  # as lint_pair: the trees have no cycles to collect
+        result = fix_pairs(pairs, texts, lint, policy.allows, version)
     changed = result.changed()
     outcome = FixOutcome(result, diff="" if write else unified_diff(result.original, changed))
     for message in result.messages + result.skipped:

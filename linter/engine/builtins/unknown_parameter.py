@@ -52,8 +52,7 @@ def check(rule, scope) -> Iterator[Finding]:
             return False, None
         if typos_only and name.endswith(DELIVERY_SUFFIXES):
             return False, None  # a <transport>_... name for a service we cannot see
-        match = close_names(config.data).close_matches(name, n=1, cutoff=TYPO_CUTOFF)
-        suggestion = match[0] if match else None
+        suggestion = _suggestion(config.data.version, name)
         return (suggestion is not None or not typos_only), suggestion
 
     if config.main is not None:
@@ -66,6 +65,14 @@ def check(rule, scope) -> Iterator[Finding]:
             fires, suggestion = problem(override.name)
             if fires:
                 yield _master_finding(rule, scope, view, override, suggestion)
+
+
+@lru_cache(maxsize=16384)
+def _suggestion(version: str, name: str) -> str | None:
+    """The closest known name, remembered: --fix lints the same unknown
+    names once per pass (bounded: 200,000 unknown names stay linear)."""
+    match = _close_names(version).close_matches(name, n=1, cutoff=TYPO_CUTOFF)
+    return match[0] if match else None
 
 
 def close_names(data) -> CloseNames:
