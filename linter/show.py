@@ -160,9 +160,15 @@ def _write_object(out: TextIO, key: str, items: Iterator[str], level: int) -> No
 
 class _Fragments:
     """Rendered members, keyed by the Setting they come from: a setting
-    that many services share with main.cf is rendered once."""
+    that many services share with main.cf is rendered once. Only small
+    members are kept: 600 names that all refer to one 2 MiB value share
+    that value in the model, but 600 rendered copies took 1.2 GB. A large
+    member, or any once KEPT_TOTAL characters are kept, is rendered again
+    each time it is written (time in proportion to the output)."""
 
     MAIN_LEVEL, SERVICE_LEVEL = 2, 4
+    KEPT_CHARS = 4096              # the largest member kept for reuse
+    KEPT_TOTAL = 32 * 1024 * 1024  # characters kept in all
 
     def __init__(self, config: Configuration, main_defs: dict):
         self._config = config
@@ -172,6 +178,7 @@ class _Fragments:
         # (by -o) has its own value for them; all others are main.cf's.
         self._users: dict[str, list[str]] = {}
         self._errors: list[str] = []   # never shared (see Context._shared_setting)
+        self._kept = 0
         for name in main_defs:
             setting = config.context.setting(name)
             if setting is not None and setting.expansion.errors:
@@ -205,7 +212,8 @@ class _Fragments:
         if found is None:
             setting = self._config.context.setting(name)
             found = _member(name, _setting(setting), self.SERVICE_LEVEL) if setting else ""
-            self._shared[name] = found
+            if self._keeps(found):
+                self._shared[name] = found
         return found or None
 
     def main(self, config: Configuration, name: str, param) -> str:
@@ -222,8 +230,16 @@ class _Fragments:
         found = self._service.get(id(setting))
         if found is None or found[0] is not setting:
             found = (setting, _member(name, _setting(setting), self.SERVICE_LEVEL))
-            self._service[id(setting)] = found
+            if self._keeps(found[1]):
+                self._service[id(setting)] = found
         return found[1]
+
+    def _keeps(self, member: str) -> bool:
+        """Whether to keep ``member`` for reuse (counting it if so)."""
+        if len(member) > self.KEPT_CHARS or self._kept + len(member) > self.KEPT_TOTAL:
+            return False
+        self._kept += len(member)
+        return True
 
 
 def _member(name: str, value: dict, level: int) -> str:

@@ -45,6 +45,20 @@ def test_streamed_output_is_the_document_byte_for_byte(name, paths):
     assert text.getvalue() == render_text(document)
 
 
+@pytest.mark.parametrize("chars, total", [(0, 10**9), (10**9, 0), (10**9, 3000)])
+def test_members_not_kept_are_rendered_the_same(monkeypatch, chars, total):
+    """Past either limit on what is kept, members are rendered again: the
+    same bytes."""
+    import linter.show
+
+    monkeypatch.setattr(linter.show._Fragments, "KEPT_CHARS", chars)
+    monkeypatch.setattr(linter.show._Fragments, "KEPT_TOTAL", total)
+    config = load_configuration(pair_for(str(ROOT / "examples" / "postfix-risky")))
+    streamed = io.StringIO()
+    write_json(config, streamed)
+    assert streamed.getvalue() == json.dumps(unicode_data(show_document(config)), indent=2) + "\n"
+
+
 def test_undecodable_bytes_are_escaped_as_in_lint_json(tmp_path):
     (tmp_path / "main.cf").write_bytes(b"smtpd_banner = caf\xe9 \xff\nx\xfe = 1\n")
     (tmp_path / "master.cf").write_bytes(b"smtp inet n - n - - smtpd -o syslog_name=p\xe9\n")
@@ -100,3 +114,24 @@ def test_a_large_main_cf_is_streamed_in_bounded_memory(tmp_path):
     assert out.stat().st_size > 200_000_000
     with out.open() as handle:
         assert handle.read(2) == "{\n"
+
+
+@pytest.mark.parametrize("services", [
+    "smtp inet n - y - - smtpd\n",
+    # the names' values are the service's own (not main.cf's), rendered apart
+    "submission inet n - y - - smtpd -o b13=$b12$b12\n",
+])
+def test_many_names_for_one_large_value_are_not_kept_rendered(tmp_path, services):
+    """200 names all referring to one 512 KiB value: the model holds the
+    value once, and show must not keep 200 rendered copies of it (600 such
+    names took 1.2 GB); the output, some 200 MB, goes to /dev/null."""
+    lines = ["b0 = " + "x" * 64, *(f"b{i} = $b{i - 1}$b{i - 1}" for i in range(1, 14)),
+             *(f"p{j} = $b13" for j in range(200))]
+    (tmp_path / "main.cf").write_text("\n".join(lines) + "\n")
+    (tmp_path / "master.cf").write_text(services)
+    code = (f"import sys\nfrom linter.show import run\n"
+            f"with open({os.devnull!r}, 'w') as handle:\n"
+            f"    sys.exit(run({str(tmp_path)!r}, 'json', None, handle, sys.stderr))\n")
+    result = run_limited([sys.executable, "-c", code], seconds=120, memory_mb=100)
+    assert_no_traceback(result)
+    assert result.code == 0, result.err[-2000:]
