@@ -45,12 +45,14 @@ def test_service_missing_with_a_port_only(tmp_path):
 
 
 def test_service_missing_keeps_the_rules_fix_safety(tmp_path):
+    """The fix names the service after ``names`` (the entry to activate),
+    not after the first word of the lines it would add."""
     rule = _rule({"builtin": "service_missing", "options": {"port": 2525, "names": ["x"]}},
-                 fix={"description": "add it", "lines": ["x inet n - y - - smtpd"]},
+                 fix={"description": "add it", "lines": ["2525 inet n - y - - smtpd"]},
                  fix_safety="safe")
     [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule)
     assert finding.fix.safety == "safe"
-    assert finding.fix.edits[0].name == "x"
+    assert (finding.fix.edits[0].name, finding.fix.edits[0].service) == ("x", "x/inet")
 
 
 def test_invalid_parameter_value_without_options(tmp_path):

@@ -163,13 +163,16 @@ def test_user_rules_are_found_below_the_directory_sorted_without_apps(tmp_path):
     text = EXAMPLE.read_text()
     for path, rule_id in [("b/z.yaml", "rule-bz"), ("a/y.yaml", "rule-ay"),
                           ("a/deeper/x.yaml", "rule-adx"), ("top.yaml", "rule-top"),
-                          ("apps/app.yaml", "rule-app")]:
+                          ("apps/app.yaml", "rule-app"), ("a/w.yml", "rule-aw")]:
         (directory / path).write_text(text.replace("id: submission-syslog-name",
                                                    f"id: {rule_id}"))
-    (directory / "a" / "notes.yml").write_text("not: read\n")
+    (directory / "a" / "notes.txt").write_text("not: read\n")
+    (directory / "a" / "old.yaml.orig").write_text("not: read\n")
     (directory / "again").symlink_to("a")                     # a second way to a/
     loaded = load_user_rules(str(directory))
-    assert [rule.id for rule in loaded] == ["rule-adx", "rule-ay", "rule-bz", "rule-top"]
+    # .yml too: a rule silently left out would pass what it should fail
+    assert [rule.id for rule in loaded] == ["rule-adx", "rule-aw", "rule-ay", "rule-bz",
+                                            "rule-top"]
     assert loaded[0].path == os.path.join(str(directory), "a", "deeper", "x.yaml")
 
 
@@ -340,6 +343,54 @@ def test_builtin_checks_must_exist():
     data["applies_to"] = {"app": "any"}
     data["check"] = {"builtin": "not_an_engine_builtin"}    # linter.apps judges it
     assert usage_problem(data) is None
+
+
+SERVICE_MISSING = """\
+check:
+  builtin: service_missing
+  options: {port: 2525, names: [custom]}
+fix:
+  description: Add it
+  lines: ["custom inet n - y - - smtpd"]
+"""
+
+
+@pytest.mark.parametrize("old, new, says", [
+    ("options: {port: 2525, names: [custom]}", "options: {names: [custom]}",
+     "check/options/port: service_missing needs a port from 1 to 65535"),
+    ("port: 2525", "port: '2525'", "check/options/port: service_missing needs a port"),
+    ("port: 2525", "port: 0", "check/options/port: service_missing needs a port"),
+    ("port: 2525", "port: 65536", "check/options/port: service_missing needs a port"),
+    ("port: 2525", "port: true", "check/options/port: service_missing needs a port"),
+    ("  options: {port: 2525, names: [custom]}\n", "",
+     "check/options/port: service_missing needs a port"),
+    ("names: [custom]", "names: custom", "check/options/names: names must be a list"),
+    ("names: [custom]", "names: [' ']", "check/options/names: names must be a list"),
+    ("names: [custom]", "names: [1]", "check/options/names: names must be a list"),
+    ('  lines: ["custom inet n - y - - smtpd"]\n', "",
+     "fix: service_missing needs fix lines: the entry its fix adds"),
+    ('["custom inet n - y - - smtpd"]', '[""]', "fix: service_missing needs fix lines"),
+])
+def test_a_builtin_says_what_its_rule_is_missing(tmp_path, old, new, says):
+    """Accepted by the schema, but the check could only crash in the lint:
+    refused at load, located."""
+    text = EXAMPLE.read_text()
+    start, end = text.index("check:"), text.index("message:")
+    rule = text[:start] + SERVICE_MISSING + text[end:]
+    rule = rule[:rule.index("fix:", rule.index("message:"))]
+    assert old in rule or old in SERVICE_MISSING
+    with pytest.raises(RuleError) as error:
+        load_user_rules(_user(tmp_path, rule.replace(old, new)))
+    assert says in str(error.value), str(error.value)
+
+
+def test_a_complete_service_missing_rule_loads(tmp_path):
+    text = EXAMPLE.read_text()
+    start, end = text.index("check:"), text.index("message:")
+    rule = text[:start] + SERVICE_MISSING + text[end:]
+    rule = rule[:rule.index("fix:", rule.index("message:"))]
+    [loaded] = load_user_rules(_user(tmp_path, rule))
+    assert loaded.check["options"]["port"] == 2525
 
 
 def test_every_built_in_rule_is_usable():

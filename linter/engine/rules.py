@@ -198,7 +198,8 @@ def load_user_rules(directory: str) -> list[Rule]:
 
 
 def _user_rule_files(directory: str) -> list[str]:
-    """``*.yaml`` below ``directory`` (not under ``apps``), sorted; linked
+    """``*.yaml`` and ``*.yml`` below ``directory`` (not under ``apps``),
+    sorted (a ``.yml`` rule left out would pass what it should fail); linked
     directories are followed once each. A directory that cannot be listed
     is a RuleError: a rule silently missing would pass what it should fail."""
     found = []
@@ -224,7 +225,7 @@ def _user_rule_files(directory: str) -> list[str]:
                 if entry.name != "apps" and real not in followed:
                     followed.add(real)
                     subdirectories.append(path)
-            elif entry.name.endswith(".yaml"):
+            elif entry.name.endswith((".yaml", ".yml")):
                 found.append(path)
         stack.extend(reversed(subdirectories))
     return sorted(found)
@@ -271,9 +272,13 @@ def usage_problem(data: dict) -> tuple[tuple, str] | None:
     if any(stage in data["applies_to"] for stage in ("probe", "host", "app")):
         return None  # judged by linter.apps or linter.audit, not by lint
     if "builtin" in check:
-        if importlib.util.find_spec(f"linter.engine.builtins.{check['builtin']}") is None:
+        module = f"linter.engine.builtins.{check['builtin']}"
+        if importlib.util.find_spec(module) is None:
             return ("check", "builtin"), f"no builtin check named {check['builtin']!r}"
-        return None  # a builtin fills its own message fields
+        # A builtin fills its own message fields; one that needs options
+        # or fix lines says what is missing (rule_problem).
+        rule_problem = getattr(importlib.import_module(module), "rule_problem", None)
+        return rule_problem(data) if rule_problem is not None else None
     if "audit" in check:
         return ("check", "audit"), "an audit check needs applies_to host or probe"
     found = problem(check)

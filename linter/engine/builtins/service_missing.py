@@ -45,8 +45,26 @@ class StandIn:
     evidence: str
 
 
+def rule_problem(data: dict) -> tuple[tuple, str] | None:
+    """What a rule using this check must give (checked when a user rule is
+    loaded): the port, the names of a commented-out entry if any, and the
+    entry that the fix adds."""
+    options = data["check"].get("options", {})
+    port = options.get("port")
+    if type(port) is not int or not 1 <= port <= 65535:
+        return ("check", "options", "port"), "service_missing needs a port from 1 to 65535"
+    names = options.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) and name.strip()
+                                              for name in names):
+        return ("check", "options", "names"), "names must be a list of service names"
+    lines = (data.get("fix") or {}).get("lines")
+    if not lines or not str(lines[0]).split():
+        return ("fix",), "service_missing needs fix lines: the entry its fix adds"
+    return None
+
+
 def check(rule, scope) -> Iterator[Finding]:
-    options = rule.check.get("options", {})
+    options = rule.check["options"]
     port = int(options["port"])
     config = scope.config
     if not _judgeable(config):
@@ -75,7 +93,7 @@ def check(rule, scope) -> Iterator[Finding]:
 def _fix(rule, scope, names: list[str]) -> Fix:
     """Activate the commented-out entry when master.cf has one, else add
     the rule's entry (linter/fix decides which when it applies the edit)."""
-    lines = tuple(rule.fix.get("lines", ()))
+    lines = tuple(rule.fix["lines"])
     name = names[0] if names else lines[0].split()[0]
     edit = Edit("add-service", scope.master_path, name, "\n".join(lines), f"{name}/inet")
     return Fix(rule.fix["description"], lines, (edit,),
@@ -96,7 +114,7 @@ def _stand_in_finding(rule, scope, port: int, stand_in: StandIn) -> Finding:
 
 def _judgeable(config) -> bool:
     master = config.master
-    if master is None or not config.services:
+    if master is None:
         return False
     if any(view.service.templated for view in config.services):
         return False
@@ -154,8 +172,9 @@ def _front_end(view: ServiceView, name: str, what: str,
     """A front-end setting counts when this service asks for it: by its
     own -o, or from main.cf with SASL switched on by its own -o."""
     setting = view.setting(name)
-    if setting is None or setting.source.kind == "default":
+    if setting is None:
         return None
+    # A default (empty for both) is no evidence: not "master", and empty.
     if setting.source.kind != "master" and not own_sasl:
         return None
     if not setting.known:
