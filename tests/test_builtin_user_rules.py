@@ -86,3 +86,26 @@ def test_undefined_parameter_without_suggestions(tmp_path):
 def test_a_diagnostic_finding_keeps_the_milder_severity(rule_severity, diagnostic_severity,
                                                          kept):
     assert severity(rule_severity, diagnostic_severity) == kept
+
+
+def test_obsolete_parameter_without_options_reports_nothing(tmp_path):
+    rule = _rule({"builtin": "obsolete_parameter"}, applies_to={"file": "main.cf"})
+    assert _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule,
+                 main="smtpd_use_tls = yes\n") == []
+
+
+@pytest.mark.parametrize("entry, says", [
+    ({"replacement": "new_name", "values": {"yes": "on"}},
+     "old_name = yes (main.cf:1) is obsolete: use new_name=on instead"),
+    ({}, "old_name = yes (main.cf:1) is obsolete: remove it"),
+    ({"obsolete_since": "2.3"}, "old_name = yes (main.cf:1) is obsolete since Postfix 2.3: "
+                                "remove it"),
+])
+def test_obsolete_parameter_entries_need_no_since(tmp_path, entry, says):
+    """Without ``obsolete_since`` or ``status`` an entry is plainly
+    "obsolete"; without ``since`` it applies to every version."""
+    rule = _rule({"builtin": "obsolete_parameter",
+                  "options": {"parameters": {"old_name": entry}}},
+                 applies_to={"file": "main.cf"})
+    [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule, main="old_name = yes\n")
+    assert finding.message == says

@@ -45,3 +45,11 @@ def test_a_range_before_3_6_is_no_protocol_list(tmp_path):
     assert _findings("tls-legacy-protocols", "fires", "3.5", tmp_path, main) == []
     assert [f.parameter for f in _findings("tls-legacy-protocols", "fires", "3.6",
                                            tmp_path, main)] == ["smtpd_tls_protocols"]
+
+
+def test_obsolete_parameter_judges_an_entry_from_its_since_version():
+    """smtpd_tls_dh1024_param_file is judged from 3.7; entries without a
+    ``since`` at every version, the oldest too."""
+    assert len(_findings("obsolete-parameter", "fires-dh1024", "3.7")) == 1
+    assert _findings("obsolete-parameter", "fires-dh1024", "3.6") == []
+    assert _findings("obsolete-parameter", "fires-override-replacement", "3.4") != []

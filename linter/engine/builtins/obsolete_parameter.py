@@ -117,8 +117,7 @@ def _advice(name: str, table: dict, context: Context) -> Advice:
 def _replacement_value(name: str, entry: dict, context: Context) -> str | None:
     values = {str(k).lower(): str(v) for k, v in entry.get("values", {}).items()}
     if entry.get("copy_value"):
-        setting = context.setting(name)
-        return setting.raw.strip() if setting is not None else None
+        return context.setting(name).raw.strip()   # set: that is why it is judged
     stronger_table = entry.get("stronger", {})
     if any(not setting.known for other in stronger_table
            if (setting := context.setting(other)) is not None):
