@@ -53,3 +53,13 @@ def test_obsolete_parameter_judges_an_entry_from_its_since_version():
     assert len(_findings("obsolete-parameter", "fires-dh1024", "3.7")) == 1
     assert _findings("obsolete-parameter", "fires-dh1024", "3.6") == []
     assert _findings("obsolete-parameter", "fires-override-replacement", "3.4") != []
+
+
+def test_every_certificate_parameter_exists_in_every_supported_version():
+    """tls-cert-missing reads all four without a None check."""
+    from linter.engine.builtins.tls_cert_missing import CERTIFICATE_PARAMETERS
+    from linter.postfix.params import SUPPORTED_VERSIONS, parameter_data
+
+    for version in SUPPORTED_VERSIONS:
+        defaults = parameter_data(version).defaults
+        assert all(name in defaults for name in CERTIFICATE_PARAMETERS), version

@@ -34,8 +34,9 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
         if view.tls not in CONSEQUENCE or templated(view):
             continue
+        # All four exist in every supported version (chain_files from 3.4).
         settings = [view.setting(name) for name in CERTIFICATE_PARAMETERS]
-        if any(s is None or not s.known or s.value.strip() or default_unknown(scope.config, s)
+        if any(not s.known or s.value.strip() or default_unknown(scope.config, s)
                for s in settings):
             continue
         cause = tls_cause(view)
