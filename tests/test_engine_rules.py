@@ -384,13 +384,17 @@ def test_a_builtin_says_what_its_rule_is_missing(tmp_path, old, new, says):
     assert says in str(error.value), str(error.value)
 
 
-def test_a_complete_service_missing_rule_loads(tmp_path):
+@pytest.mark.parametrize("options, port", [
+    ("{port: 2525, names: [custom]}", 2525), ("{port: 1}", 1), ("{port: 65535}", 65535)])
+def test_a_complete_service_missing_rule_loads(tmp_path, options, port):
+    """Ports 1 and 65535 are ports; ``names`` may be left out."""
     text = EXAMPLE.read_text()
     start, end = text.index("check:"), text.index("message:")
-    rule = text[:start] + SERVICE_MISSING + text[end:]
+    rule = text[:start] + SERVICE_MISSING.replace("{port: 2525, names: [custom]}", options) \
+        + text[end:]
     rule = rule[:rule.index("fix:", rule.index("message:"))]
     [loaded] = load_user_rules(_user(tmp_path, rule))
-    assert loaded.check["options"]["port"] == 2525
+    assert loaded.check["options"]["port"] == port
 
 
 def test_every_built_in_rule_is_usable():
