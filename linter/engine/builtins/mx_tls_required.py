@@ -39,7 +39,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         short = "run implicit TLS" if view.tls == "wrapper" else "require STARTTLS"
         problems.append(Problem(view, cause, {"detail": detail, "detail_short": short,
                                               "obsolete": obsolete_note(cause),
-                                              "origin": cause_origin(view, cause)},
+                                              "origin": cause_origin(cause)},
                                 _fix(scope, view, cause)))
     return report(rule, scope, problems)
 

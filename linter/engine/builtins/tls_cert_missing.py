@@ -41,6 +41,6 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
             continue
         cause = tls_cause(view)
         problems.append(Problem(view, cause, {"consequence": CONSEQUENCE[view.tls],
-                                              "origin": cause_origin(view, cause),
+                                              "origin": cause_origin(cause),
                                               "obsolete": obsolete_note(cause)}))
     return report(rule, scope, problems)

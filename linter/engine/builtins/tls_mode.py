@@ -39,7 +39,7 @@ def tls_cause(view: ServiceView) -> Setting | None:
     return level
 
 
-def cause_origin(view: ServiceView, cause: Setting | None) -> str:
+def cause_origin(cause: Setting | None) -> str:
     """run.origin, plus why an obsolete setting decides."""
     from linter.engine.run import origin
 

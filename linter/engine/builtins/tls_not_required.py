@@ -19,4 +19,4 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         if view.tls not in ("none", "optional"):
             continue
         cause = tls_cause(view)
-        yield service_finding(rule, scope, view, cause, origin=cause_origin(view, cause))
+        yield service_finding(rule, scope, view, cause, origin=cause_origin(cause))

@@ -75,15 +75,11 @@ def _suggestion(version: str, name: str) -> str | None:
     return match[0] if match else None
 
 
-def close_names(data) -> CloseNames:
+@lru_cache(maxsize=4)
+def _close_names(version: str) -> CloseNames:
     """The did-you-mean index of a version's parameters (built once). A
     configuration's data is always parameter_data(version), cached, so the
     index is keyed by the version alone."""
-    return _close_names(data.version)
-
-
-@lru_cache(maxsize=4)
-def _close_names(version: str) -> CloseNames:
     return CloseNames(parameter_data(version).defaults)
 
 
@@ -119,9 +115,10 @@ def _safety(suggestion: str | None) -> str:
 
 
 def _master_finding(rule, scope, view, override, suggestion: str | None) -> Finding:
+    """An -o follows the command field, so the entry always names a command."""
     message = (f"{view.label}: -o {override.name}={override.raw} is not a Postfix "
                f"{scope.config.version} parameter and nothing refers to it, so "
-               f"{view.service.command or 'the daemon'} ignores it (postconf: unused "
+               f"{view.service.command} ignores it (postconf: unused "
                f"parameter): {_advice(override.name, suggestion)}")
     key = view.service.key
     edits = [Edit(action="remove", path=scope.master_path, name=override.name, service=key)]
