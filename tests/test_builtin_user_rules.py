@@ -109,3 +109,15 @@ def test_obsolete_parameter_entries_need_no_since(tmp_path, entry, says):
                  applies_to={"file": "main.cf"})
     [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule, main="old_name = yes\n")
     assert finding.message == says
+
+
+@pytest.mark.parametrize("options", [None, {}])
+def test_unknown_parameter_without_later_parameters(tmp_path, options):
+    """No options, or no ``later_parameters``: no name is accepted as one
+    a later Postfix knows, and typos are still found."""
+    check = {"builtin": "unknown_parameter"} | ({"options": options} if options is not None
+                                                 else {})
+    rule = _rule(check, applies_to={"file": "main.cf"})
+    [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule,
+                      main="compatibility_level = 3.6\nsmtpd_tls_securty_level = may\n")
+    assert finding.parameter == "smtpd_tls_securty_level"
