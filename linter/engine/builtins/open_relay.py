@@ -106,13 +106,10 @@ def trusts_everyone(view: ServiceView) -> tuple[Setting, str] | None:
         return style, (f"mynetworks_style=class ({origin(style)}) trusts every client in "
                        "the server's whole class A/B/C network, and permit_mynetworks "
                        "lets all of them relay")
-    if networks is not None:
-        # Only `audit` knows an unwritten mynetworks: postconf derived it
-        # from this host's interfaces (an address with a /0 prefix, say);
-        # unknown otherwise, which _covers_everything leaves alone.
-        return _covers_everything(networks, "derived by Postfix from this host's "
-                                            "interfaces")
-    return None
+    # mynetworks always has a default. Only `audit` knows an unwritten one:
+    # postconf derived it from this host's interfaces (an address with a /0
+    # prefix, say); unknown otherwise, which _covers_everything leaves alone.
+    return _covers_everything(networks, "derived by Postfix from this host's interfaces")
 
 
 def _covers_everything(networks: Setting, where: str) -> tuple[Setting, str] | None:
