@@ -171,9 +171,7 @@ def _front_end(view: ServiceView, name: str, what: str,
                own_sasl: bool) -> StandIn | str | None:
     """A front-end setting counts when this service asks for it: by its
     own -o, or from main.cf with SASL switched on by its own -o."""
-    setting = view.setting(name)
-    if setting is None:
-        return None
+    setting = view.setting(name)   # both exist in every supported version
     # A default (empty for both) is no evidence: not "master", and empty.
     if setting.source.kind != "master" and not own_sasl:
         return None
