@@ -374,26 +374,28 @@ fix:
 def test_a_builtin_says_what_its_rule_is_missing(tmp_path, old, new, says):
     """Accepted by the schema, but the check could only crash in the lint:
     refused at load, located."""
-    text = EXAMPLE.read_text()
-    start, end = text.index("check:"), text.index("message:")
-    rule = text[:start] + SERVICE_MISSING + text[end:]
-    rule = rule[:rule.index("fix:", rule.index("message:"))]
-    assert old in rule or old in SERVICE_MISSING
+    rule = _service_missing_rule()
+    assert old in rule
     with pytest.raises(RuleError) as error:
         load_user_rules(_user(tmp_path, rule.replace(old, new)))
-    assert says in str(error.value), str(error.value)
+    message = str(error.value)
+    assert says in message and int(message.split(":")[1]) > 1, message
+
+
+def _service_missing_rule(options: str = "{port: 2525, names: [custom]}") -> str:
+    """The example rule with SERVICE_MISSING's check and fix (and ``options``)."""
+    text = EXAMPLE.read_text()
+    start, end = text.index("check:"), text.index("message:")
+    rule = text[:start] + SERVICE_MISSING.replace("{port: 2525, names: [custom]}", options) \
+        + text[end:]
+    return rule[:rule.index("fix:", rule.index("message:"))]
 
 
 @pytest.mark.parametrize("options, port", [
     ("{port: 2525, names: [custom]}", 2525), ("{port: 1}", 1), ("{port: 65535}", 65535)])
 def test_a_complete_service_missing_rule_loads(tmp_path, options, port):
     """Ports 1 and 65535 are ports; ``names`` may be left out."""
-    text = EXAMPLE.read_text()
-    start, end = text.index("check:"), text.index("message:")
-    rule = text[:start] + SERVICE_MISSING.replace("{port: 2525, names: [custom]}", options) \
-        + text[end:]
-    rule = rule[:rule.index("fix:", rule.index("message:"))]
-    [loaded] = load_user_rules(_user(tmp_path, rule))
+    [loaded] = load_user_rules(_user(tmp_path, _service_missing_rule(options)))
     assert loaded.check["options"]["port"] == port
 
 

@@ -105,12 +105,7 @@ def test_a_large_main_cf_is_streamed_in_bounded_memory(tmp_path):
         f"custom_parameter_{i} = value {i} with some text\n" for i in range(50000)))
     shutil.copy(ROOT / "examples" / "postfix" / "master.cf", tmp_path / "master.cf")
     out = tmp_path / "show.json"
-    code = (f"import sys\nfrom linter.show import run\n"
-            f"with open({str(out)!r}, 'w') as handle:\n"
-            f"    sys.exit(run({str(tmp_path)!r}, 'json', None, handle, sys.stderr))\n")
-    result = run_limited([sys.executable, "-c", code], seconds=120, memory_mb=700)
-    assert_no_traceback(result)
-    assert result.code == 0, result.err[-2000:]
+    _show_json_limited(tmp_path, str(out), memory_mb=700)
     assert out.stat().st_size > 200_000_000
     with out.open() as handle:
         assert handle.read(2) == "{\n"
@@ -129,9 +124,15 @@ def test_many_names_for_one_large_value_are_not_kept_rendered(tmp_path, services
              *(f"p{j} = $b13" for j in range(200))]
     (tmp_path / "main.cf").write_text("\n".join(lines) + "\n")
     (tmp_path / "master.cf").write_text(services)
+    _show_json_limited(tmp_path, os.devnull, memory_mb=100)
+
+
+def _show_json_limited(directory: Path, out: str, memory_mb: int) -> None:
+    """``show --format json`` of ``directory`` into ``out``, in a child
+    under the limits; it must succeed."""
     code = (f"import sys\nfrom linter.show import run\n"
-            f"with open({os.devnull!r}, 'w') as handle:\n"
-            f"    sys.exit(run({str(tmp_path)!r}, 'json', None, handle, sys.stderr))\n")
-    result = run_limited([sys.executable, "-c", code], seconds=120, memory_mb=100)
+            f"with open({out!r}, 'w') as handle:\n"
+            f"    sys.exit(run({str(directory)!r}, 'json', None, handle, sys.stderr))\n")
+    result = run_limited([sys.executable, "-c", code], seconds=120, memory_mb=memory_mb)
     assert_no_traceback(result)
     assert result.code == 0, result.err[-2000:]
