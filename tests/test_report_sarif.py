@@ -12,7 +12,8 @@ from test_report_formats import HOSTILE, empty, error, hostile, info, rule, samp
 from linter.engine.findings import Finding, Related
 from linter.engine.rules import builtin_rules
 from linter.report import Notification, Report, render
-from linter.report.sarif import DESCRIPTION_LIMIT, RULE_DOCS_URL, first_section
+from linter.report.escape import unicode_data
+from linter.report.sarif import DESCRIPTION_LIMIT, RULE_DOCS_URL, document, first_section
 
 
 def sarif(report: Report) -> dict:
@@ -163,6 +164,32 @@ def test_sarif_hostile():
     assert results[0]["message"]["text"].startswith(HOSTILE.replace("\udcff", "\\xff"))
     uri = results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "dir,a%3Ab/%FFmain.cf%0A"     # the file's real bytes, percent-encoded
+
+
+def _plain(report: Report) -> str:
+    """What render must write: the whole document through json.dumps."""
+    return json.dumps(unicode_data(document(report)), indent=2, ensure_ascii=True) + "\n"
+
+
+def test_sarif_render_writes_the_document_byte_for_byte():
+    """render writes each rule's descriptor once per process and splices it
+    in: the log must stay exactly the document, for builtin, user and bare
+    rules, hostile text, a renamed rule under the same id, another version."""
+    builtins = {r.id: r for r in builtin_rules()}
+    hostile_rule = replace(rule(), id="my-rule", summary=HOSTILE, description=HOSTILE,
+                           tags=("x\u2028", '"rules": []'))
+    reports = [
+        sample(rules=builtins, root="/work/repo"),
+        sample(rules={"my-rule": hostile_rule}),   # the findings' rules are bare entries
+        sample(rules={"my-rule": replace(hostile_rule, summary="changed")}),
+        replace(sample(rules=builtins), tool_version="1.0"),
+        hostile(rules={"submission-tls-not-required": rule()}),
+        sample(rules={}),
+        empty(),
+    ]
+    for report in reports * 2:   # the second time from the remembered descriptors
+        assert render("sarif", report) == _plain(report)
+    assert '"rules": [],' not in render("sarif", sample(rules={}))
 
 
 def test_sarif_empty():

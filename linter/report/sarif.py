@@ -53,6 +53,13 @@ SECURITY_TAGS = frozenset({"security", "tls", "sasl", "relay", "spoofing", "cred
 NOT_SECURITY_TAGS = frozenset({"syntax", "typo", "dead-setting"})
 # Syntax checks follow Postfix's own reader exactly.
 VERY_HIGH_PRECISION_TAGS = frozenset({"syntax"})
+# runs[0].tool.driver.rules in the rendered log: the key five levels deep,
+# its items six.
+RULES_INDENT = " " * 10
+RULE_ITEM_INDENT = " " * 12
+EMPTY_RULES = f'\n{RULES_INDENT}"rules": []'
+DESCRIPTOR_CACHE_SIZE = 256
+_DESCRIPTOR_TEXTS: dict[tuple[int, str, bool], tuple[Rule, str]] = {}
 
 
 def is_security_rule(tags: tuple[str, ...] | list[str]) -> bool:
@@ -137,15 +144,45 @@ def _bare_descriptor(rule_id: str, finding: Finding) -> dict:
 def _descriptors(report: Report, version: str) -> list[dict]:
     """Every rule the caller gave, then a bare entry for any finding whose
     rule it did not give, so each result has a valid ruleIndex."""
+    return [_descriptor(rule, version, builtin) if rule is not None
+            else _bare_descriptor(rule_id, finding)
+            for rule_id, rule, builtin, finding in _described(report)]
+
+
+def _described(report: Report) -> list[tuple]:
+    """What each descriptor is made of, in order: (id, the rule or None,
+    whether the rule is built in, the finding a bare entry is made from)."""
     builtin = _builtin_ids() if report.rules else frozenset()
-    descriptors = [_descriptor(rule, version, rule.id in builtin)
-                   for rule in report.rules.values()]
+    described: list[tuple] = [(rule.id, rule, rule.id in builtin, None)
+                              for rule in report.rules.values()]
     known = {rule.id for rule in report.rules.values()}
     for finding in report.findings:
         if finding.rule not in known:
             known.add(finding.rule)
-            descriptors.append(_bare_descriptor(finding.rule, finding))
-    return descriptors
+            described.append((finding.rule, None, False, finding))
+    return described
+
+
+def _descriptor_text(rule: Rule, version: str, builtin: bool) -> str:
+    """A rule's descriptor as it stands in the rendered log, remembered: it
+    depends on the rule and the version alone, so a process that renders
+    many reports (the fuzz target, the test suite) writes each rule once.
+    An entry holds its rule, so no other rule can take the same id()."""
+    key = (id(rule), version, builtin)
+    entry = _DESCRIPTOR_TEXTS.get(key)
+    if entry is None:
+        if len(_DESCRIPTOR_TEXTS) >= DESCRIPTOR_CACHE_SIZE:
+            _DESCRIPTOR_TEXTS.clear()
+        entry = (rule, _nested(_descriptor(rule, version, builtin)))
+        _DESCRIPTOR_TEXTS[key] = entry
+    return entry[1]
+
+
+def _nested(descriptor: dict) -> str:
+    """``descriptor`` rendered as an item of driver.rules (JSON strings
+    hold no raw newline, so indenting line by line is exact)."""
+    text = json.dumps(unicode_data(descriptor), indent=2, ensure_ascii=True)
+    return "\n".join(RULE_ITEM_INDENT + line for line in text.split("\n"))
 
 
 def _fix_text(fix: Fix) -> str:
@@ -220,8 +257,15 @@ def _notification(note: Notification) -> dict:
 def document(report: Report) -> dict:
     """The SARIF log as Python data (also used by tests)."""
     version = tool_version(report)
-    rules = _descriptors(report, version)
-    index = {descriptor["id"]: number for number, descriptor in enumerate(rules)}
+    return _document(report, version, _descriptors(report, version))
+
+
+def _document(report: Report, version: str, rules: list[dict],
+              rule_ids: list[str] | None = None) -> dict:
+    """The log with ``rules`` as driver.rules; results index ``rule_ids``
+    (the rules' ids when not given)."""
+    ids = [descriptor["id"] for descriptor in rules] if rule_ids is None else rule_ids
+    index = {rule_id: number for number, rule_id in enumerate(ids)}
     pairs = zip(report.findings, fingerprints(report.findings), strict=True)
     results = [_result(finding, index[finding.rule], fingerprint)
                for finding, fingerprint in pairs]
@@ -242,4 +286,17 @@ def document(report: Report) -> dict:
 
 
 def render(report: Report) -> str:
-    return json.dumps(unicode_data(document(report)), indent=2, ensure_ascii=True) + "\n"
+    """``json.dumps(document(report), indent=2)``, byte for byte, with each
+    rule's descriptor written once per process (_descriptor_text)."""
+    version = tool_version(report)
+    described = _described(report)
+    data = _document(report, version, [], [rule_id for rule_id, *_ in described])
+    text = json.dumps(unicode_data(data), indent=2, ensure_ascii=True)
+    if described:
+        items = ",\n".join(_descriptor_text(rule, version, builtin) if rule is not None
+                            else _nested(_bare_descriptor(rule_id, finding))
+                            for rule_id, rule, builtin, finding in described)
+        # The first such line is the driver's: no string holds a raw newline,
+        # and nothing before driver.rules has a "rules" key.
+        text = text.replace(EMPTY_RULES, f'{EMPTY_RULES[:-1]}\n{items}\n{RULES_INDENT}]', 1)
+    return text + "\n"
