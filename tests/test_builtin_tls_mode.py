@@ -46,7 +46,8 @@ def test_a_listener_without_a_host_is_not_loopback():
 
 
 @pytest.mark.parametrize("host, loopback", [
-    ("LOCALHOST", True), ("[::1]", True), ("::1", True), ("", False), ("Localhost.Example.COM", False)])
+    ("LOCALHOST", True), ("[::1]", True), ("::1", True), ("", False), ("Localhost.Example.COM", False),
+    ("[LOCALHOST]", True), ("[::1", False), ("::1]", False), ("[[::1]]", False)])
 def test_host_helper_takes_hosts_as_written(host, loopback):
     """Brackets and case as a user writes them (the listener parser already
     normalises; other callers may not)."""

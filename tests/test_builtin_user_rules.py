@@ -121,3 +121,18 @@ def test_unknown_parameter_without_later_parameters(tmp_path, options):
     [finding] = _lint(tmp_path, "smtp inet n - y - - smtpd\n", rule,
                       main="compatibility_level = 3.6\nsmtpd_tls_securty_level = may\n")
     assert finding.parameter == "smtpd_tls_securty_level"
+
+
+def test_duplicate_service_fills_the_fix_template_for_the_later_entry(tmp_path):
+    """The builtin rule's fix names no field, so only a user rule shows that
+    the template is filled for the later entry and its edit goes there
+    (the builtin reports the resolver's diagnostic of the rule's id)."""
+    rule = _rule({"builtin": "duplicate_service"}, id="duplicate-service",
+                 fix={"description": "merge {service} ({name}, {tls})",
+                      "edits": [{"action": "remove", "name": "syslog_name"}]})
+    master = ("smtp inet n - y - - smtpd\n2525 inet n - y - - smtpd\n"
+              "2525 inet n - y - - smtpd\n  -o syslog_name=postfix/later\n")
+    [finding] = _lint(tmp_path, master, rule)
+    assert finding.fix.description == "merge 2525 (master.cf:3) (2525, none)"
+    [edit] = finding.fix.edits
+    assert (edit.path, edit.service) == (str(tmp_path / "master.cf"), "2525/inet")

@@ -41,3 +41,29 @@ def test_the_mutation_sample_has_no_unexplained_mutant(tmp_path):
     for counts in summary["packages"].values():
         assert counts["total"] > 0 and "not checked" not in counts, tail
         assert counts["killed"] + counts.get("equivalent", 0) == counts["total"], tail
+
+
+def _mutate_script():
+    import importlib.machinery
+    import importlib.util
+
+    loader = importlib.machinery.SourceFileLoader("mutate_script", str(ROOT / "scripts" / "mutate"))
+    spec = importlib.util.spec_from_loader("mutate_script", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_the_summary_counts_what_the_tests_noticed_as_killed():
+    """A mutant that made the tests fail, hang or crash is killed; one they
+    passed is a survivor unless listed; one never run is not checked."""
+    mutate = _mutate_script()
+    statuses = {f"linter.engine.m.x_f__mutmut_{n}": status for n, status in enumerate(
+        ("killed", "timeout", "segfault", "caught by type check", "survived", "survived",
+         "no tests", "suspicious", "not checked"))}
+    summary = mutate.summarise(statuses, {"linter.engine.m.x_f__mutmut_5": "why"}, [])
+    counts = summary["packages"]["linter/engine"]
+    assert counts == {"total": 8, "killed": 4, "equivalent": 1, "unexplained": 3,
+                      "not checked": 1}
+    assert [status for _, status in summary["unexplained"]] == ["survived", "no tests",
+                                                                  "suspicious"]

@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, corpus_dir, requires_corpus, requires_postconf
 
 from linter.engine.builtins.tls_ciphers import weak_families
-from linter.engine.builtins.tls_protocols import admitted_protocols, legacy_admitted
+from linter.engine.builtins.tls_protocols import VERSIONS, admitted_protocols, legacy_admitted
 from linter.lint import lint_pair
 from linter.postfix.load import ConfigPaths, pair_for
 
@@ -49,6 +49,22 @@ def test_invalid_protocol_lists_are_unknown():
     assert admitted_protocols(">=TLSv1.2", bounds=False) is None   # before 3.6
 
 
+@pytest.mark.parametrize("value, admitted", [
+    (">=TLSv1.2", ("TLSv1.2", "TLSv1.3")),               # bounds by default (3.6 on)
+    ("<=TLSv1.2", ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")),   # the ceiling admitted
+    (">=TLSv1.1 <=TLSv1.2", ("TLSv1.1", "TLSv1.2")),
+    (">=None <=None", tuple(VERSIONS)),                   # None: no bound
+    ("TLSv1.2, TLSv1.3", ("TLSv1.2", "TLSv1.3")),        # names given: only those
+    ("TLSv1.2 TLSv1.3 !TLSv1.3", ("TLSv1.2",)),          # and an exclusion still counts
+    ("!TLSv1.3 TLSv1.2", ("TLSv1.2",)),
+    (">=0x0304", ("TLSv1.3",)),
+    (">=\u0663", None),                                   # an Arabic-Indic 3 is no hex number
+    (">=0x", None), (">=", None),
+])
+def test_admitted_protocols_oldest_first(value, admitted):
+    assert admitted_protocols(value) == admitted
+
+
 def test_an_unknown_excluded_name_invalidates_the_whole_list():
     """tls_proto_mask_lims() returns TLS_PROTOCOL_INVALID for ``!name`` with a
     name it does not know, as for an included one, and smtpd then disables
@@ -70,6 +86,7 @@ def test_an_unknown_excluded_name_invalidates_the_whole_list():
     ("HIGH", "+RC4", None), ("HIGH", "-RC4", None), ("HIGH", "@STRENGTH", None),
     ("3DES+kRSA", "", ("3DES",)),             # OpenSSL's AND: each part names
     ("@STRENGTH:RC4", "", ("RC4",)),          # a command is skipped, not the end
+    ("@RC4:@SECLEVEL=0", "", ()),             # even one that spells a family
     ("RC4:+RC4", "", ("RC4",)),               # + only moves suites
     ("!RC4:RC4", "", ()),                     # ! bans for good, even before
     ("RC4:-RC4:RC4", "", ("RC4",)),           # - removes, a later name adds back

@@ -307,7 +307,7 @@ def quote(value: str) -> str:
 
 
 def _basename(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
+    return path.rpartition("/")[2]
 
 
 def origin(setting: Setting | None) -> str:

@@ -765,4 +765,4 @@ def chroot_default(context: Context) -> str:
 
 
 def _basename(path: str) -> str:
-    return path.rsplit("/", 1)[-1] if path else path
+    return path.rpartition("/")[2]

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from linter.engine.builtins.diagnostics import findings_for
 from linter.engine.builtins.parameter_names import at
+from linter.engine.builtins.tls_mode import refers_to_missing_main
 from linter.engine.findings import Edit, Finding, Fix
 from linter.postfix.resolve import Setting
 from linter.postfix.template import has_placeholder
@@ -36,7 +37,7 @@ def check(rule, scope) -> Iterator[Finding]:
             setting = config.context.setting(param.name)
             if setting is None or in_force[param.name] is not param:
                 continue  # a later line of the same name is the one in force
-            problem = _problem(setting, booleans, levels)
+            problem = _problem(setting, booleans, levels, False)
             if problem:
                 yield _finding(rule, scope.main_path, param.value_line,
                                param.value_column, f"{param.name} = {param.raw} "
@@ -48,7 +49,8 @@ def check(rule, scope) -> Iterator[Finding]:
             assert setting is not None  # an -o is a setting of its service's context
             daemon_reads = prefixes is not None and override.name.startswith(prefixes)
             problem = _problem(setting, booleans if daemon_reads else frozenset(),
-                               levels if daemon_reads else {})
+                               levels if daemon_reads else {},
+                               refers_to_missing_main(config, setting))
             if problem:
                 yield _finding(rule, scope.master_path, override.line,
                                override.column,
@@ -57,15 +59,19 @@ def check(rule, scope) -> Iterator[Finding]:
     yield from findings_for(rule, scope, config.value_problems)  # compatibility_level...
 
 
-def _problem(setting: Setting, booleans: frozenset[str],
-             levels: dict[str, list[str]]) -> tuple[str, str | None] | None:
-    """(what is wrong, the value to write instead or None)."""
+def _problem(setting: Setting, booleans: frozenset[str], levels: dict[str, list[str]],
+             value_unknown: bool) -> tuple[str, str | None] | None:
+    """(what is wrong, the value to write instead or None). ``value_unknown``:
+    an -o that refers to what a missing main.cf may set (its syntax is
+    still judged)."""
     if has_placeholder(setting.raw) or setting.expansion.unknown:
         return None
     # Postfix never expands its raw parameters (mailbox_command, ...): the
     # expander gives them no errors, so an error here is one Postfix stops on.
     if setting.expansion.errors:
         return (f"Postfix cannot expand it: {setting.expansion.errors[0]}", None)
+    if value_unknown:
+        return None
     value = setting.value.strip()
     if setting.name in booleans and value.lower() not in ("yes", "no"):
         meant = {"true": "yes", "on": "yes", "1": "yes", "enabled": "yes",

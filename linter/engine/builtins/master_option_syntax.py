@@ -40,19 +40,18 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix:
     [index] = [i for i, word in enumerate(words) if (word.line, word.column) == (line, column)]
     word = words[index]
     option_start = _option_start(words, index)
-    if option_start is not None and index > option_start + 1 \
-            and not words[index - 1].text.endswith((",", "=")) \
-            and _complete(words, option_start):
-        option_start = None  # a stray word after a complete option
+    if option_start is not None and _after_complete_option(words, option_start, index):
+        option_start = None
     if option_start is None:
         return Fix(f"Remove the stray word {word.text!r} from {service.key}: smtpd "
                    "accepts only options such as -o name=value after the command", (),
                    (Edit("replace", path, word.text, "", service.key,
                          span=_span(word, word)),), safety="safe")
-    name, value, end = _intended(words, option_start, index)
-    if name is None:
+    intended = _intended(words, option_start, index)
+    if intended is None:
         return Fix(f"Write the option of {service.key} as -o name=value (no blanks "
                    "around '='), or as -o { name = value }")
+    name, value, end = intended
     line_text = f"{INDENT}-o {name}={value}" if not any(c in BLANKS for c in value) \
         else f"{INDENT}-o {{ {name} = {value} }}"
     option = line_text[len(INDENT):]
@@ -70,12 +69,15 @@ def _span(first: Token, last: Token) -> tuple[int, int, int, int]:
     return (first.line, first.column, last.line + len(lines) - 1, end_column)
 
 
-def _complete(words: list[Token], start: int) -> bool:
-    """The option's first word holds its '=' (-o name=value, -oname=value):
-    what follows is not part of it. In -o name = value it is."""
-    # called with a broken word after start + 1, so words[start + 1] exists
-    first = words[start].text[2:] if words[start].text != "-o" else words[start + 1].text
-    return "=" in first and not first.startswith("{")
+def _after_complete_option(words: list[Token], start: int, index: int) -> bool:
+    """Whether the broken word comes after a complete option: one whose own
+    first word holds its '=' (-o name=value, -oname=value,
+    -o { name = value }), so what follows is not part of it. In
+    -o name = value, and after a word ending in ',' or '=', it is."""
+    first = start if words[start].text != "-o" else start + 1   # -oname=value: start
+    if index <= first or words[index - 1].text.endswith((",", "=")):
+        return False
+    return "=" in words[first].text
 
 
 def _option_start(words: list[Token], index: int) -> int | None:
@@ -92,23 +94,34 @@ def _option_start(words: list[Token], index: int) -> int | None:
 
 
 def _intended(words: list[Token], start: int,
-              broken: int) -> tuple[str | None, str, int]:
+              broken: int) -> tuple[str, str, int] | None:
     """Join the words of one mistyped option back into (name, value, index
-    of its last word)."""
-    pieces = [words[start].text[2:]] if words[start].text != "-o" else []
+    of its last word); None when what was meant cannot be told."""
     end = broken
     # take the broken word and any stray words after it, up to the next option
     while end + 1 < len(words) and not words[end + 1].text.startswith("-"):
         end += 1
-    pieces += [word.text for word in words[start + 1:end + 1]]
+    pieces = [words[start].text[2:]] + [word.text for word in words[start + 1:end + 1]]
     # Postfix joins a value's continuation lines with one space.
     text = " ".join(part.strip(BLANKS) for part in " ".join(pieces).split("\n")).strip(BLANKS)
     if text.startswith("{"):
-        text = text[1:].removesuffix("}")   # text has no trailing blanks
+        text = _braced(text)
+        if text is None:
+            return None
     name, equals, value = text.partition("=")
     name = name.strip(BLANKS)
     if not equals or not name or any(char in BLANKS for char in name):
-        return None, "", end
+        return None
     items = [item.strip(BLANKS) for item in value.split(",")]
-    value = ",".join(item for item in items if item) if "," in value else value.strip(BLANKS)
-    return name, value, end
+    return name, ",".join(item for item in items if item), end
+
+
+def _braced(text: str) -> str | None:
+    """What ``{ name = value }`` holds. An unclosed brace was meant to close
+    at the end; text after the closing brace leaves the meaning open."""
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return text[1:position] if position == len(text) - 1 else None
+    return text[1:]

@@ -33,7 +33,7 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         # Postfix's defaults require no TLS: a written wrappermode, level or
         # smtpd_enforce_tls (main.cf or -o) always decides here.
         cause = tls_cause(view)
-        assert cause is not None and cause.source.kind in ("main", "master")
+        assert cause is not None
         detail = ("runs implicit TLS (wrappermode)" if view.tls == "wrapper"
                   else "requires STARTTLS")
         short = "run implicit TLS" if view.tls == "wrapper" else "require STARTTLS"

@@ -94,4 +94,4 @@ def config_has_placeholders(config) -> bool:
 
 def at(path: str, line: int) -> str:
     """``main.cf:12`` (the file's own name, e.g. main.cf.j2 for a template)."""
-    return f"{path.rsplit('/', 1)[-1]}:{line}"
+    return f"{path.rpartition('/')[2]}:{line}"

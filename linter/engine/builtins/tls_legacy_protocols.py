@@ -50,7 +50,7 @@ def _fix(scope: Scope, view: ServiceView, setting: Setting, ranges: bool) -> Fix
     in_main = setting.source.kind != "master" and (
         name == "smtpd_tls_mandatory_protocols" or view.role == "mx")
     if in_main:
-        main_value = value if ranges else value.replace(",", ", ")
+        main_value = value.replace(",", ", ")   # the exclusions, as main.cf writes lists
         return Fix(f"Admit only TLS 1.2 and later: in main.cf set {name} = {main_value}",
                    (f"{name} = {main_value}",),
                    (Edit("set", scope.main_path, name, main_value),))

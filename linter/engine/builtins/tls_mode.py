@@ -53,21 +53,23 @@ def obsolete_note(cause: Setting | None) -> str:
     return ""
 
 
-def describe(setting: Setting | None) -> str:
+def describe(setting: Setting) -> str:
     """``name=value`` as a message quotes it."""
-    return f"{setting.name}={setting.value.strip()}" if setting else ""
+    return f"{setting.name}={setting.value.strip()}"
 
 
 def is_loopback(view: ServiceView) -> bool:
     """A listener only local clients reach (not a publicly-referenced MX)."""
-    return is_loopback_host(view.listener.host if view.listener else "")
+    return view.listener is not None and is_loopback_host(view.listener.host)
 
 
 def is_loopback_host(host: str) -> bool:
     """127.0.0.0/8 or ::1 in any spelling (an IPv4-mapped ::ffff:127.x too),
     or a loopback name; not a name or address that only starts like one
     (localhost.example.com, ::10)."""
-    host = host.strip("[]").lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    host = host.lower()
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
     try:
@@ -86,5 +88,16 @@ def templated(view: ServiceView) -> bool:
 
 def default_unknown(scope_config, setting: Setting | None) -> bool:
     """Without a main.cf file (one built by a deployment tool, say) a value
-    that would come from main.cf is unknown, not Postfix's default."""
-    return scope_config.main is None and (setting is None or setting.source.kind != "master")
+    that would come from main.cf is unknown, not Postfix's default; so is
+    an -o value that refers to a ``$name`` (refers_to_missing_main)."""
+    if scope_config.main is not None:
+        return False
+    return setting is None or setting.source.kind != "master" or bool(setting.expansion.references)
+
+
+def refers_to_missing_main(scope_config, setting: Setting | None) -> bool:
+    """An -o value that refers to a ``$name`` while there is no main.cf,
+    which may set it: its value is unknown, not the empty value of an
+    undefined name."""
+    return (scope_config.main is None and setting is not None
+            and setting.source.kind == "master" and bool(setting.expansion.references))

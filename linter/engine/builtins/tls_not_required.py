@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.engine.builtins.tls_mode import cause_origin, tls_cause
+from linter.engine.builtins.tls_mode import cause_origin, refers_to_missing_main, tls_cause
 from linter.engine.findings import Finding
 from linter.engine.run import Scope, service_finding
 
@@ -17,6 +17,11 @@ from linter.engine.run import Scope, service_finding
 def check(rule, scope: Scope) -> Iterator[Finding]:
     for view in scope.services:
         if view.tls not in ("none", "optional"):
+            continue
+        # Without main.cf, -o smtpd_tls_security_level=$submission_level is
+        # unknown, not empty. (The boolean switches need no such test: an
+        # empty boolean is invalid, and the mode is then unknown already.)
+        if refers_to_missing_main(scope.config, view.setting("smtpd_tls_security_level")):
             continue
         cause = tls_cause(view)
         yield service_finding(rule, scope, view, cause, origin=cause_origin(cause))
