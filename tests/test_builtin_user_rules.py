@@ -136,3 +136,18 @@ def test_duplicate_service_fills_the_fix_template_for_the_later_entry(tmp_path):
     assert finding.fix.description == "merge 2525 (master.cf:3) (2525, none)"
     [edit] = finding.fix.edits
     assert (edit.path, edit.service) == (str(tmp_path / "master.cf"), "2525/inet")
+
+
+def test_diagnostics_fills_the_fix_template_for_the_entry(tmp_path):
+    """The builtin rules' fixes name no field and no edit: a user rule with
+    the id of a diagnostic shows that the template is filled for the entry
+    the diagnostic is in and that its edit goes to that service."""
+    rule = _rule({"builtin": "diagnostics"}, id="master-entry-invalid", severity="error",
+                 fix={"description": "rewrite {name} ({service})",
+                      "edits": [{"action": "remove", "name": "syslog_name"}]})
+    master = ("smtp inet n - y - - smtpd\nsubmission inet - - y - - smtpd\n"
+              "  -o syslog_name=postfix/submission\n")
+    [finding] = _lint(tmp_path, master, rule)
+    assert finding.fix.description == "rewrite submission (submission (master.cf:2))"
+    [edit] = finding.fix.edits
+    assert (edit.path, edit.service) == (str(tmp_path / "master.cf"), "submission/inet")

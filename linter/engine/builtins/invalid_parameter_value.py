@@ -34,9 +34,9 @@ def check(rule, scope) -> Iterator[Finding]:
     if config.main is not None:
         in_force = config.main.definitions()
         for param in config.main.parameters:
-            setting = config.context.setting(param.name)
-            if setting is None or in_force[param.name] is not param:
+            if in_force[param.name] is not param:
                 continue  # a later line of the same name is the one in force
+            setting = config.context.setting(param.name)   # written: never None
             problem = _problem(setting, booleans, levels, False)
             if problem:
                 yield _finding(rule, scope.main_path, param.value_line,

@@ -84,12 +84,7 @@ def config_has_placeholders(config) -> bool:
         return True
     if config.main and any(has_placeholder(p.raw) for p in config.main.parameters):
         return True
-    if config.master is not None:
-        if any(node.kind is NodeKind.TEMPLATE for node in config.master.nodes):
-            return True
-        return any(view.service.templated or has_placeholder(token.text)
-                   for view in config.services for token in view.service.arguments)
-    return False
+    return config.master is not None and config.master.templated
 
 
 def at(path: str, line: int) -> str:
