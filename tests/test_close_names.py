@@ -4,6 +4,7 @@ answers, and fast enough for hundreds of thousands of unknown names."""
 from __future__ import annotations
 
 import difflib
+import math
 from collections import Counter
 
 import pytest
@@ -11,7 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from limits import assert_no_traceback, python_limited
 
-from linter.engine.builtins.close_names import CloseNames, _at_least
+from linter.engine.builtins.close_names import (
+    CloseNames,
+    _at_least,
+    _fewest_matches,
+    _real_quick_ratio,
+)
 from linter.postfix.params import parameter_data
 
 KNOWN = list(parameter_data().defaults)
@@ -163,7 +169,23 @@ def test_length_filter_keeps_exactly_the_lengths_real_quick_ratio_passes(names, 
     lengths, _needed = close._length_filter(length, cutoff)
     assert lengths == _mask(close.names, lambda name: difflib.SequenceMatcher(
         None, name, "x" * length).real_quick_ratio() >= cutoff)
-    assert close._length_filter(length, cutoff) == (lengths, _needed)   # cached, the same
+    assert close._length_filter(length, cutoff) is close._length_filter(length, cutoff)  # cached
+
+
+@settings(max_examples=100, deadline=None)
+@given(SMALL_NAMES, st.lists(st.integers(0, 12), min_size=1, max_size=4), CUTOFFS)
+def test_length_filter_needs_exactly_the_fewest_shared_characters(names, lengths, cutoff):
+    """needed: the fewest shared characters with which quick_ratio passes
+    for some allowed length, as difflib computes it; one index answers
+    several lengths in turn (each is remembered under its own length)."""
+    close = CloseNames(names)
+    for length in lengths:
+        allowed = sorted({len(name) for name in close.names
+                          if _real_quick_ratio(length, len(name)) >= cutoff})
+        fewest = min((next(m for m in range(total + 1) if 2.0 * m / total >= cutoff)
+                      if total else 0 for total in (length + other for other in allowed)),
+                     default=0)
+        assert close._length_filter(length, cutoff)[1] == fewest, (length, allowed)
 
 
 def test_index_of_names_records_every_name_once_in_order():
@@ -179,3 +201,13 @@ def test_defaults_are_difflibs():
     """n=3 and cutoff=0.6 when the caller gives neither, as in difflib."""
     for word in ("mynetwork", "relay_host", "smtpd_tls"):
         assert index().close_matches(word) == difflib.get_close_matches(word, KNOWN)
+
+
+@pytest.mark.parametrize("total, cutoff", [
+    (297, 2 / 99),                       # cutoff * total / 2 rounds up past 3: M is 3
+    (3, math.nextafter(2 / 3, 1)),       # ... rounds down onto 1, which fails: M is 2
+    (5, 0.6), (4, 0.5), (1, 1.0), (7, 0.0), (0, 0.6), (0, 1.0),
+])
+def test_fewest_matches_in_difflibs_float_arithmetic(total, cutoff):
+    fewest = next(m for m in range(total + 1) if 2.0 * m / total >= cutoff) if total else 0
+    assert _fewest_matches(total, cutoff) == fewest

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from linter.engine.builtins.parameter_names import config_has_placeholders
+from linter.engine.builtins.parameter_names import config_has_placeholders, main_is_templated
 from linter.postfix.main_cf import parse_main_cf
 from linter.postfix.master_cf import parse_master_cf
 from linter.postfix.resolve import resolve
@@ -29,3 +29,11 @@ def test_config_has_placeholders(main, master, templated):
     config = resolve(parse_main_cf(main, "main.cf") if main is not None else None,
                      parse_master_cf(master, "master.cf") if master is not None else None)
     assert config_has_placeholders(config) is templated
+
+
+@pytest.mark.parametrize("main, templated", [
+    (None, False), (PLAIN_MAIN, False), ("{% if x %}\na = b\n{% endif %}\n", True)])
+def test_main_is_templated(main, templated):
+    config = resolve(parse_main_cf(main, "main.cf") if main is not None else None,
+                     parse_master_cf(PLAIN_MASTER, "master.cf"))
+    assert main_is_templated(config) is templated

@@ -80,8 +80,7 @@ class CloseNames:
             for _other, names in groups:
                 lengths |= names
             # The shortest allowed length needs the fewest (one test for all).
-            needed = (max(0, math.ceil(cutoff * (length + groups[0][0]) / 2.0 - 1e-9) - 1)
-                      if groups else 0)
+            needed = _fewest_matches(length + groups[0][0], cutoff) if groups else 0
             found = self._length_filters[key] = (lengths, needed)
         return found
 
@@ -112,6 +111,20 @@ def _real_quick_ratio(length: int, other: int) -> float:
     """difflib's bound from the lengths alone: two empty strings match (1.0)."""
     total = length + other
     return 2.0 * min(length, other) / total if total else 1.0
+
+
+def _fewest_matches(total: int, cutoff: float) -> int:
+    """The fewest shared characters M with quick_ratio 2.0 * M / total >=
+    cutoff, in difflib's own float arithmetic (cutoff <= 1). Two empty
+    strings match (difflib's ratio of nothing is 1.0)."""
+    if total == 0:
+        return 0
+    matches = math.ceil(cutoff * total / 2.0)   # cutoff >= 0
+    while matches > 0 and 2.0 * (matches - 1) / total >= cutoff:
+        matches -= 1      # the float product rounded up
+    while 2.0 * matches / total < cutoff:
+        matches += 1      # ... or down
+    return matches
 
 
 def _at_least(slices: list[int], threshold: int, everyone: int) -> int:

@@ -90,9 +90,9 @@ def default_unknown(scope_config, setting: Setting | None) -> bool:
     """Without a main.cf file (one built by a deployment tool, say) a value
     that would come from main.cf is unknown, not Postfix's default; so is
     an -o value that refers to a ``$name`` (refers_to_missing_main)."""
-    if scope_config.main is not None:
-        return False
-    return setting is None or setting.source.kind != "master" or bool(setting.expansion.references)
+    inherited = setting is None or setting.source.kind != "master"
+    return (scope_config.main is None and inherited) or refers_to_missing_main(scope_config,
+                                                                                setting)
 
 
 def refers_to_missing_main(scope_config, setting: Setting | None) -> bool:
