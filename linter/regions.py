@@ -40,10 +40,33 @@ class FileLines:
                 last = node.logical_lines[-1]
                 return last.number, len(last.content.rstrip(BLANKS)) + 1
             return line.number, len(text.rstrip(BLANKS)) + 1
+        if text.startswith("{", start) and any(other is line for other in node.logical_lines):
+            return _braced_end(node, line, start)
         stop = start
         while stop < len(text) and text[stop] not in BLANKS:
             stop += 1
         return line.number, max(stop, start + 1) + 1
+
+
+def _braced_end(node: Node, line: Line, start: int) -> tuple[int, int]:
+    """The end of a ``{ ... }`` word (-o { name = value }): its closing
+    brace, over continuation lines too, then up to a blank as Postfix's
+    tokenizer reads it; an unclosed one runs to the end of the entry."""
+    lines = node.logical_lines
+    index = next(i for i, other in enumerate(lines) if other is line)
+    depth = 0
+    for current in lines[index:]:
+        text = current.content
+        for position in range(start, len(text)):
+            char = text[position]
+            if char in BLANKS and depth == 0:
+                return current.number, position + 1
+            depth += (char == "{") - (char == "}" and depth > 0)
+        if depth == 0:
+            return current.number, len(text) + 1
+        start = 0
+    last = lines[-1]
+    return last.number, len(last.content.rstrip(BLANKS)) + 1
 
 
 def with_ends(findings: Iterable[Finding], files: dict[str, list[Node]]) -> list[Finding]:

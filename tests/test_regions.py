@@ -41,3 +41,23 @@ def test_unknown_places_keep_no_end():
     assert _ends("master.cf", master.nodes, (0, 0), (99, 1)) == [(0, 0), (0, 0)]
     other = Finding("r", "error", "elsewhere.cf", 1, 1, "m")
     assert with_ends([other], {"master.cf": master.nodes}) == [other]
+
+
+BRACED = (b"submission inet n - y - - smtpd\n"
+          b"  -o { smtpd_sender_restrictions = check_sender_access inline:{ {a = OK} }, permit }\n"
+          b"  -o { smtpd_reject_footer = see\n"
+          b"# a comment inside the value's entry\n"
+          b"       https://example.org/help } x\n"
+          b"  -o {syslog_name = postfix/a}b c\n"
+          b"  -o { smtpd_banner = unclosed\n"
+          b"       still open  \n")
+
+
+def test_a_braced_word_ends_at_its_closing_brace():
+    """-o { name = value } is one word to Postfix, blanks, nested braces
+    and continuation lines included; text glued after the brace is part of
+    it; an unclosed brace runs to the end of the entry. A place on a
+    comment line inside the entry is the word there."""
+    master = parse_master_cf(BRACED, "master.cf")
+    assert _ends("master.cf", master.nodes, (2, 6), (3, 6), (6, 6), (7, 6), (4, 5)) == [
+        (2, 85), (5, 34), (6, 32), (8, 18), (4, 12)]
