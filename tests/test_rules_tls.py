@@ -97,6 +97,21 @@ def test_cipher_lists_name_weak_families(cipherlist, exclusions, weak):
     assert weak_families(cipherlist, exclusions) == weak
 
 
+@pytest.mark.parametrize("cipherlist, exclusions, weak", [
+    ("HIGH:" * 1000 + "RC4", "", ("RC4",)),                 # over the cached length
+    ("HIGH:" * 1000 + "RC4", "RC4", ()),
+    ("RC4", "aNULL:" * 1000, ("RC4",)),
+    ("HIGH:" * 818 + "RC4:" + "x" * 2, "", ("RC4",)),       # 4096 characters in all: cached
+])
+def test_long_cipher_lists_answer_the_same_uncached(cipherlist, exclusions, weak):
+    from linter.engine.builtins.tls_ciphers import CACHED_LENGTH, _cached_weak_families
+
+    _cached_weak_families.cache_clear()
+    assert weak_families(cipherlist, exclusions) == weak
+    cached = len(cipherlist) + len(exclusions) <= CACHED_LENGTH
+    assert _cached_weak_families.cache_info().currsize == (1 if cached else 0)
+
+
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 def test_all_admits_anonymous_suites_in_openssl():
     """What the cipher parser claims about ALL holds in the real OpenSSL."""

@@ -13,7 +13,7 @@ import re
 from linter.engine.findings import Edit
 from linter.fix.patch import Patches
 from linter.postfix.main_cf import MainCf, Parameter
-from linter.postfix.master_cf import MasterCf, Service
+from linter.postfix.master_cf import MAX_WORDS, MasterCf, Service
 from linter.postfix.ports import known_tcp_ports, resolve_port, split_listener
 from linter.postfix.syntax import BLANKS, Line, LogicalText, Node, NodeKind, Token, line_kind
 
@@ -253,7 +253,11 @@ class Position(tuple):
 def option_spans(service: Service, name: str) -> list[tuple[Position, Position]]:
     """Start and end of each ``-o name=value`` (both words) of the entry."""
     logical = LogicalText(service.node.logical_lines)
-    tokens = logical.tokens(braces=True)
+    # The parser's words of the entry, unless it stopped reading them
+    # (MAX_WORDS): then the entry's own, all of them.
+    tokens = service.fields + service.arguments
+    if len(tokens) >= MAX_WORDS:
+        tokens = logical.tokens(braces=True)
     index = {(token.line, token.column): number for number, token in enumerate(tokens)}
     spans = []
     for override in service.overrides:

@@ -228,9 +228,11 @@ def serialize(nodes: list[Node]) -> str:
     return "".join(node.text() for node in nodes)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
-    """A word of a logical line, with the position of its first character."""
+    """A word of a logical line, with the position of its first character.
+    Never changed once made; not frozen, because a frozen dataclass is
+    built twice as slowly and a parse makes one per word."""
 
     text: str
     line: int
@@ -255,17 +257,32 @@ class LogicalText:
         index = bisect_right(self._starts, offset) - 1
         return self.lines[index].number, offset - self._starts[index] + 1
 
+    def _words(self, matches) -> list[Token]:
+        """Tokens for ``matches`` of the text, in order: the line they start
+        on only moves forward (no search per word)."""
+        lines, starts = self.lines, self._starts
+        if len(lines) == 1:   # most lines: no continuation to map back
+            number = lines[0].number
+            return [Token(match.group(), number, match.start() + 1) for match in matches]
+        tokens = []
+        index, last = 0, len(starts) - 1
+        for match in matches:
+            offset = match.start()
+            while index < last and starts[index + 1] <= offset:
+                index += 1
+            tokens.append(Token(match.group(), lines[index].number, offset - starts[index] + 1))
+        return tokens
+
     def tokens(self, braces: bool = True, limit: int | None = None) -> list[Token]:
         """Split on blanks; with ``braces``, ``{...}`` groups stay one word
         (as Postfix's mystrtokq does), blanks inside kept. At most ``limit``
         words (one more, to tell that there were more)."""
         text = self.text
         if not braces or "{" not in text:
-            position = self.position
             words = _WORD.finditer(text)
             if limit is not None:
                 words = islice(words, limit + 1)
-            return [Token(match.group(), *position(match.start())) for match in words]
+            return self._words(words)
         tokens = []
         index, end = 0, len(text)
         while index < end and (limit is None or len(tokens) <= limit):

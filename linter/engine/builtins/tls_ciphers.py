@@ -11,6 +11,7 @@ name none (``aNULL:-aNULL:...`` removes again; ``+RC4`` only reorders).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 
 _SEPARATORS = re.compile(r"[\s,:]+")
@@ -39,6 +40,18 @@ def weak_families(cipherlist: str, exclusions: str) -> tuple[str, ...] | None:
     """Weak families the list names and still admits after ``exclusions``
     (which Postfix appends as ``:!name``); None when Postfix would reject
     an exclusion (one starting with ``!``, ``+``, ``-`` or ``@``)."""
+    if len(cipherlist) + len(exclusions) > CACHED_LENGTH:
+        return _weak_families(cipherlist, exclusions)
+    return _cached_weak_families(cipherlist, exclusions)
+
+
+# Every service that inherits main.cf's list asks about the same one (and
+# each asks about Postfix's default list): remembered by value, for values
+# of ordinary size only, so the cache never holds a hostile megabyte.
+CACHED_LENGTH = 4096
+
+
+def _weak_families(cipherlist: str, exclusions: str) -> tuple[str, ...] | None:
     tokens = [t for t in _SEPARATORS.split(cipherlist.strip()) if t]
     for name in (t for t in _SEPARATORS.split(exclusions.strip()) if t):
         if name.startswith(("!", "+", "-", "@")):
@@ -59,3 +72,6 @@ def weak_families(cipherlist: str, exclusions: str) -> tuple[str, ...] | None:
         if present and not banned:
             found.append(family)
     return tuple(found)
+
+
+_cached_weak_families = lru_cache(maxsize=256)(_weak_families)
