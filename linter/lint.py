@@ -91,7 +91,8 @@ def lint_pair(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
 def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None,
                          version: str = DEFAULT_VERSION,
                          contents: Mapping[str, bytes] | None = None,
-                         problems: list[FileProblem] | None = None
+                         problems: list[FileProblem] | None = None,
+                         known_ids: frozenset[str] | None = None
                          ) -> tuple[list[Finding], list]:
     """Findings and the run's notes (report.Notification) for one pair;
     files that could not be read are added to ``problems`` when given."""
@@ -99,28 +100,41 @@ def lint_pair_with_notes(paths: ConfigPaths, rules: Iterable[Rule] | None = None
         config = load_pair(paths, version, contents, problems)
         rules = list(builtin_rules() if rules is None else rules)
         unread_main = paths.main if config.main is None and paths.main else None
-        return lint_configuration(config, rules), notes(config, rules, unread_main)
+        return lint_configuration(config, rules), pair_notes(config, rules, known_ids,
+                                                             unread_main)
+
+
+def pair_notes(config, rules: Sequence[Rule], known_ids: frozenset[str] | None = None,
+               unread_main: str | None = None) -> list[Notification]:
+    """What the run says of a pair beside its findings: what the rules could
+    not judge, and suppression comments that suppress nothing.
+    ``known_ids``: the ids a directive may name (every rule loaded, run or
+    not); by default the built-in rules' and ``rules``'."""
+    if known_ids is None:
+        known_ids = suppress.known_rule_ids([*builtin_rules(), *rules])
+    return notes(config, rules, unread_main) + suppress.directive_notes(config, known_ids)
 
 
 def lint_all(configurations: Sequence[ConfigPaths], rules: Sequence[Rule],
              version: str = DEFAULT_VERSION,
              contents: Mapping[str, bytes] | None = None,
              unreadable: Sequence[FileProblem] = (),
-             linted: Mapping[tuple, tuple] | None = None) -> LintResult:
+             linted: Mapping[tuple, tuple] | None = None,
+             known_ids: frozenset[str] | None = None) -> LintResult:
     """Lint every pair; one that crashes does not stop the others.
     ``unreadable``: what discovery could not lint (Discovery.problems).
     ``linted``: (findings, notes) already known for pairs by (main, master)
-    path, as --fix leaves them."""
+    path, as --fix leaves them. ``known_ids``: as for pair_notes."""
     result = LintResult()
     findings: set[Finding] = set(problem_findings(unreadable, rules))
     problems = list(unreadable)
     for paths in configurations:
         try:
             known = (linted or {}).get((paths.main, paths.master))
-            found, pair_notes = known or lint_pair_with_notes(paths, rules, version, contents,
-                                                              problems)
+            found, said = known or lint_pair_with_notes(paths, rules, version, contents,
+                                                        problems, known_ids)
             findings.update(found)
-            result.notifications.extend(pair_notes)
+            result.notifications.extend(said)
         except Exception as error:  # noqa: BLE001  a bug in a rule or the model: go on
             where = tuple(path for path in (paths.main, paths.master) if path)
             result.internal_errors.append(

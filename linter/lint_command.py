@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from linter.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -170,6 +170,9 @@ class Options:
     exit_zero: bool
     project_root: str | None = None
     fix_only: tuple[str, ...] = ()
+    # Every rule loaded, run or not, with base ids: what suppression
+    # comments may name (set once the rules are loaded).
+    known_ids: frozenset[str] = frozenset()
 
 
 def merge(args: argparse.Namespace, settings, environ: Mapping[str, str] = os.environ,
@@ -297,6 +300,7 @@ def _targets(args: argparse.Namespace, options: Options) -> Targets:
 def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
           environ: Mapping[str, str]) -> int:
     from linter.config import ConfigError, load_settings
+    from linter.engine import suppress
     from linter.engine.select import apply_warn_list, drop_skipped, select_rules
     from linter.lint import lint_all
     from linter.report import Notification
@@ -318,6 +322,7 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
         stderr.write(f"smtplint: config: {settings.path or 'none'}; {len(rules)} rules; "
                      f"{len(targets.configurations)} configurations, "
                      f"{len(targets.files)} files\n")
+    options = replace(options, known_ids=suppress.known_rule_ids(all_rules))
     fixing = _fix_postfix(args, rules, targets, options, stderr)
     if args.diff:
         yaml_diff = _diff_yaml(targets, rules, settings, args, options, fixing[0], stderr)
@@ -326,7 +331,8 @@ def _lint(args: argparse.Namespace, stdout: TextIO, stderr: TextIO,
             (EXIT_FAILED if fixing[1].diff or yaml_diff else EXIT_OK)
     result = lint_all(targets.configurations, rules, options.version, targets.contents,
                       unreadable=targets.problems,
-                      linted=fixing[2] if fixing is not None and args.fix else None)
+                      linted=fixing[2] if fixing is not None and args.fix else None,
+                      known_ids=options.known_ids)
     notifications += _internal_errors(result.internal_errors, options, stderr)
     yaml_files = _lint_apps(targets, rules, settings, args, options, result, notifications)
     if targets.nothing_found and not _linted_yaml(targets.yaml_files, yaml_files):
@@ -417,18 +423,18 @@ def _fix_postfix(args, rules, targets: Targets, options: Options, stderr: TextIO
         return None
     if args.fix and targets.contents:
         raise UsageError("--fix cannot write standard input back; use --diff")
-    from linter.engine.run import notes
     from linter.engine.select import drop_skipped
     from linter.fix.command import run_fix
     from linter.fix.compose import FixPolicy
-    from linter.lint import lint_configuration
+    from linter.lint import lint_configuration, pair_notes
 
     latest: dict[tuple, tuple] = {}     # each pair's last lint: texts, findings, notes
     baseline = _baseline_filter(options.root)
 
     def reported(config):
         found = lint_configuration(config, rules)
-        latest[_pair_key(config)] = (_pair_texts(config), found, notes(config, rules))
+        latest[_pair_key(config)] = (_pair_texts(config), found,
+                                     pair_notes(config, rules, options.known_ids))
         return baseline(drop_skipped(found, options.skip_list))
 
     policy = FixPolicy(unsafe=args.unsafe_fixes, only=frozenset(options.fix_only))
@@ -516,7 +522,8 @@ def _app_findings(targets: Targets, rules, settings, args, options: Options):
     from linter.apps.mapping import MappingError
 
     apps_dirs = (*settings.apps_dir, *args.apps_dir)
-    app_settings = _AppSettings(apps_dirs, settings.servers, options.root, options.version)
+    app_settings = _AppSettings(apps_dirs, settings.servers, options.root, options.version,
+                                options.known_ids)
     claimed: list[str] = []
     try:
         findings, notes = lint_app_files(list(dict.fromkeys(targets.yaml_files)), rules,
@@ -578,6 +585,7 @@ class _AppSettings:
     servers: dict
     root: str
     postfix_version: str
+    known_ids: frozenset[str]
 
 
 def _report(findings, rules, files, notifications, options: Options, stdout: TextIO,

@@ -9,6 +9,8 @@ import shutil
 import textwrap
 
 from conftest import FIXTURES, ROOT
+import pytest
+from limits import assert_no_traceback, smtplint_limited
 from lint_helpers import lint, lint_process, project
 
 HA = FIXTURES / "rules" / "app-port-mode-mismatch" / "fires-home-assistant" / "notify.yaml"
@@ -160,3 +162,59 @@ def test_lint_without_yaml_never_imports_the_app_machinery(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def _notes(root) -> list[tuple[str, str]]:
+    return [(note["path"], note["message"]) for note in
+            lint(root, ".", "--format", "json").json()["notifications"] if note["level"] == "note"]
+
+
+def test_yaml_ids_by_blanks_with_a_reason(tmp_path):
+    root = _repo(tmp_path, """\
+        - name: mail
+          platform: smtp
+          server: mail.example.org
+          port: 587
+          encryption: tls  # noqa: app-tls-not-required app-port-mode-mismatch  # ticket 7
+        # smtplint: disable=app-tls-not-required, app-port-mode-mismatch  # the relay
+        - name: other
+          platform: smtp
+          server: relay.example.org
+          encryption: none
+        """)
+    assert lint(root, ".", "--format", "json").json()["findings"] == []
+    assert _notes(root) == []
+
+
+@pytest.mark.parametrize("comment, expected", [
+    ("# noqa: app-port-mode-mismatc",
+     "'# noqa:' names 'app-port-mode-mismatc', which is no rule (did you mean "
+     "app-port-mode-mismatch?): it suppresses nothing"),
+    ("# noqa:", "'# noqa:' names no rule, so it suppresses nothing"),
+    ("# smtplint: disable=nope", "'# smtplint: disable=' names 'nope', which is no rule"),
+    ("# smtplint disable app-port-mode-mismatch", "this '# smtplint' comment is no directive"),
+])
+def test_yaml_directives_that_suppress_nothing_get_a_located_note(tmp_path, comment,
+                                                                   expected):
+    root = _repo(tmp_path, f"""\
+        - name: mail
+          platform: smtp
+          server: mail.example.org
+          port: 587
+          encryption: tls  {comment}
+        """)
+    assert lint(root, ".", "--format", "json").rules() == ["app-port-mode-mismatch"]
+    [(path, message)] = _notes(root)
+    assert path == "notify.yaml" and message.startswith(f"line 5: {expected}")
+
+
+@pytest.mark.parametrize("comment", ["# noqa: a" + " " * 300_000 + "#",
+                                     "# smtplint: disable=a" + " " * 300_000 + "x#"])
+def test_long_yaml_directives_take_linear_time(tmp_path, comment):
+    root = _repo(tmp_path)
+    with open(root / "notify.yaml", "a") as stream:
+        stream.write(comment + "\n")
+    result = smtplint_limited("lint", "--format", "json", ".", cwd=root, seconds=20,
+                              memory_mb=600)
+    assert_no_traceback(result)
+    assert result.code == 1 and len(result.out) < 20_000

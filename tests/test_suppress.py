@@ -3,12 +3,16 @@ entry, whole file; nothing else is hidden."""
 
 from __future__ import annotations
 
+import pytest
+from conftest import ROOT
+from limits import assert_no_traceback, smtplint_limited
 from lint_helpers import bad_pair, lint, project, submission_line
 
 from linter.engine.suppress import parse_directive, suppressions
 from linter.postfix.master_cf import parse_master_cf
 
 RULE = "submission-tls-not-required"
+USER_RULE = "submission-syslog-name"   # docs/examples/rules
 
 
 def _insert(directory, before_line: int, text: str) -> None:
@@ -174,4 +178,150 @@ def test_directive_forms():
     assert parse_directive("# smtplint: disable=") == ("disable", frozenset())
     assert parse_directive("# smtplint: disable a") is None
     assert parse_directive("# smtplint: enable=a") is None
-    assert parse_directive("# SMTPLINT: disable=a") is None
+    # the keywords in any case, as for "# noqa" in YAML
+    assert parse_directive("# SMTPLINT: DISABLE-FILE=a") == ("disable-file", frozenset({"a"}))
+
+
+# --- how ids are written, and directives that suppress nothing ----------------------------
+
+@pytest.mark.parametrize("text, ids", [
+    ("# smtplint: disable=a b", {"a", "b"}),
+    ("# smtplint: disable=a,b c\t,d", {"a", "b", "c", "d"}),
+    ("# smtplint: disable=a  # the deployment reads it", {"a"}),
+    ("# smtplint: disable=a,b# why", {"a", "b"}),
+    ("# SMTPLINT: Disable=a", {"a"}),
+    ("# smtplint: disable=", set()),
+    ("# smtplint: disable= # only a reason", set()),
+])
+def test_ids_are_separated_by_commas_or_blanks_and_end_at_a_reason(text, ids):
+    assert parse_directive(text) == ("disable", frozenset(ids))
+
+
+def _notes(root, *args: str) -> list[str]:
+    return [f"{note['path']}: {note['message']}"
+            for note in lint(root, "--format", "json", *args).json()["notifications"]
+            if note["level"] == "note"]
+
+
+def test_blank_separated_ids_and_a_reason_suppress(tmp_path):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    _insert(directory, submission_line(directory),
+            f"# smtplint: disable=tls-weak-ciphers {RULE}  # legacy clients, ticket 12\n")
+    assert RULE not in _rules(root)
+    assert _notes(root) == []
+
+
+@pytest.mark.parametrize("directive, expected", [
+    ("# smtplint: disable=submision-tls-not-required",
+     "'# smtplint: disable=' names 'submision-tls-not-required', which is no rule (did you "
+     f"mean {RULE}?): it suppresses nothing"),
+    ("# smtplint: disable-file=no-such-rule",
+     "'# smtplint: disable-file=' names 'no-such-rule', which is no rule: it suppresses "
+     "nothing"),
+    ("# smtplint: disable=",
+     "'# smtplint: disable=' names no rule, so it suppresses nothing"),
+    (f"# smtplint disable {RULE}", "this '# smtplint' comment is no directive"),
+    (f"# smtplint: enable={RULE}", "this '# smtplint' comment is no directive"),
+    (f"#smtplint:disable {RULE}", "this '# smtplint' comment is no directive"),
+])
+def test_a_directive_that_suppresses_nothing_gets_a_located_note(tmp_path, directive,
+                                                                   expected):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    line = submission_line(directory)
+    _insert(directory, line, directive + "\n")
+    result = lint(root, "--format", "json")
+    assert RULE in result.rules() and result.code == 1   # still reported: nothing hid it
+    [note] = [n for n in result.json()["notifications"] if n["level"] == "note"]
+    assert note["path"] == "postfix/master.cf"
+    assert note["message"].startswith(f"line {line}: {expected}")
+
+
+def test_unknown_ids_among_known_ones_are_each_named_a_few_at_most(tmp_path):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    unknown = [f"nope-{n}" for n in range(8)]
+    _insert(directory, submission_line(directory),
+            f"# smtplint: disable={RULE},{','.join(unknown)}\n")
+    assert RULE not in _rules(root)   # the known id still works
+    [note] = _notes(root)
+    assert "'nope-0', 'nope-1', 'nope-2', 'nope-3', 'nope-4', 3 more, which are no rules" \
+        in note and "nope-5" not in note
+
+
+def test_ids_of_rules_not_run_are_known(tmp_path):
+    """Skipped (the test config skips all but two), app, audit and probe
+    rules, and user rules are all rules."""
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    _insert(directory, submission_line(directory),
+            "# smtplint: disable=tls-weak-ciphers,app-tls-not-required,service-not-listening,"
+            f"probe-starttls-missing,{USER_RULE}\n")
+    assert _notes(root, "--rules-dir", str(ROOT / "docs" / "examples" / "rules")) == []
+    assert f"'{USER_RULE}', which is no rule" in _notes(root)[0]
+
+
+def test_directives_inside_entries_and_in_main_cf_are_checked(tmp_path):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    _insert(directory, submission_line(directory) + 1, "  # smtplint: disable=nope-a\n")
+    main = directory / "main.cf"
+    main.write_text("# smtplint: disable=nope-b\n" + main.read_text())
+    assert sorted(_notes(root)) == [
+        "postfix/main.cf: line 1: '# smtplint: disable=' names 'nope-b', which is no rule: "
+        "it suppresses nothing",
+        f"postfix/master.cf: line {submission_line(directory) + 1}: '# smtplint: disable=' "
+        "names 'nope-a', which is no rule: it suppresses nothing"]
+
+
+def test_notes_quote_only_the_id_escaped_and_cut(tmp_path):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    _insert(directory, submission_line(directory),
+            "# smtplint: disable=\u202ehidden" + "x" * 500 + " SECRET-REST-OF-LINE\n")
+    [note] = _notes(root)
+    assert "\u202e" not in note and "\\u202e" in note and "x" * 41 not in note
+
+
+def test_notes_also_after_fix(tmp_path):
+    root = project(tmp_path)
+    directory = bad_pair(root / "postfix")
+    line = submission_line(directory)
+    _insert(directory, line, "# smtplint: disable=nope\n")
+    result = lint(root, "--fix", "--unsafe-fixes", "--format", "json")
+    assert RULE not in result.rules()   # fixed, and the note still there
+    assert [n["message"] for n in result.json()["notifications"]
+            if "nope" in n["message"]] == [
+        f"line {line}: '# smtplint: disable=' names 'nope', which is no rule: it "
+        "suppresses nothing"]
+
+
+@pytest.mark.parametrize("directive", [
+    "# smtplint: disable=a" + " " * 300_000 + "b",          # quadratic before
+    "# smtplint: disable=a" + " \t" * 150_000 + "x#",
+    "# smtplint" + " " * 300_000 + ":",
+    "# smtplint: disable=" + ",".join(f"n{i}" for i in range(60_000)),
+    "#" * 300_000,
+])
+def test_long_directives_take_linear_time(tmp_path, directive):
+    directory = bad_pair(project(tmp_path) / "postfix")
+    _insert(directory, submission_line(directory), directive + "\n")
+    result = smtplint_limited("lint", "--format", "json", ".", cwd=tmp_path, seconds=20,
+                              memory_mb=600)
+    assert_no_traceback(result)
+    assert result.code == 1 and len(result.out) < 20_000   # one short note at most
+
+
+def test_ids_problem_names_every_unknown_id_up_to_the_limit():
+    from linter.engine.suppress import SHOWN, ids_problem
+
+    known = frozenset({"known-rule"})
+    assert ids_problem("X", frozenset({"known-rule"}), known) is None
+    few = frozenset(f"u{n}" for n in range(SHOWN))
+    assert ids_problem("X", few | {"known-rule"}, known) == (
+        "X names 'u0', 'u1', 'u2', 'u3', 'u4', which are no rules: it suppresses nothing "
+        "for them")
+    assert ids_problem("X", frozenset({"known-rul"}), known) == (
+        "X names 'known-rul', which is no rule (did you mean known-rule?): it suppresses "
+        "nothing")

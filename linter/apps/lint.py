@@ -157,7 +157,8 @@ def lint_app_files(paths: Sequence[str], rules: Iterable, settings=None,
     """Findings and notifications for the app YAML among ``paths``.
 
     ``settings`` (optional) gives ``apps_dir`` (extra mapping directories),
-    ``servers`` (host -> Postfix config path) and ``root``; ``postfix_configs``
+    ``servers`` (host -> Postfix config path), ``root`` and ``known_ids``
+    (what suppression comments may name: linter.lint.pair_notes); ``postfix_configs``
     are the resolved Postfix configurations of the same run (for
     app-endpoint-not-offered). Claimed files are appended to ``files_out``.
     """
@@ -181,10 +182,24 @@ def lint_app_files(paths: Sequence[str], rules: Iterable, settings=None,
             if files_out is not None:
                 files_out.append(path)
             findings.extend(file_findings(result, app_rules, context, parse_rule))
+            if result.problem is None:
+                notifications += _directive_notes(result, app_rules, settings)
         except Exception as error:  # noqa: BLE001  a bug must not stop the other files
             notifications.append(Notification(
                 f"{path}: internal error: {type(error).__name__}: {error}", path, "error"))
     return sorted(set(findings), key=Finding.sort_key), notifications
+
+
+def _directive_notes(result: FileResult, rules, settings) -> list:
+    """Notes for the file's suppression comments that suppress nothing."""
+    from linter.apps.suppress import directive_notes
+    from linter.engine.rules import builtin_rules
+    from linter.engine.suppress import known_rule_ids
+    from linter.report import Notification
+
+    known = getattr(settings, "known_ids", None) or known_rule_ids([*builtin_rules(), *rules])
+    return [Notification(f"line {line}: {why}", result.path, "note")
+            for line, why in directive_notes(result.text, known)]
 
 
 def file_findings(result: FileResult, rules, context, parse_rule=None) -> list[Finding]:

@@ -4,18 +4,27 @@ YAML comments may trail a value, so a directive at the end of a line
 applies to that line. On a line of its own it applies to the next line
 with content and everything nested below it (a whole receiver or service).
 ``# smtplint: disable-file=rule-id`` applies to the whole file; a bare
-``# noqa`` to every rule on its line. Ids also cover their sub-ids, as in
-the Postfix files (``linter.engine.suppress``).
+``# noqa`` to every rule on its line. Ids are read, and checked, as in the
+Postfix files (``linter.engine.suppress``): commas or blanks between them,
+a ``#`` after them starts a reason, and they cover their sub-ids.
 """
 
 from __future__ import annotations
 
 import re
 
-from linter.engine.suppress import Suppressions
+from linter.engine.suppress import (
+    ATTEMPT,
+    NOT_A_DIRECTIVE,
+    Suppressions,
+    directive_ids,
+    ids_problem,
+)
 
-NOQA = re.compile(r"#\s*noqa(?::\s*([\w\[\], -]+))?\s*$", re.IGNORECASE)
-DIRECTIVE = re.compile(r"#\s*smtplint:\s*(disable|disable-file)\s*=\s*([\w\[\], -]+?)\s*$")
+# What follows the keyword is split in Python (directive_ids): a pattern
+# that matched the ids and then trailing blanks backtracked quadratically.
+NOQA = re.compile(r"#\s*noqa\b(.*)$", re.IGNORECASE)
+DIRECTIVE = re.compile(r"#\s*smtplint:\s*(disable|disable-file)\s*=(.*)$", re.IGNORECASE)
 ALL = "*"
 
 
@@ -32,10 +41,6 @@ def comment_start(line: str) -> int | None:
         elif char == "#" and (index == 0 or line[index - 1] in " \t"):
             return index
     return None
-
-
-def _ids(text: str) -> frozenset[str]:
-    return frozenset(part.strip() for part in text.split(",") if part.strip())
 
 
 def yaml_suppressions(text: str) -> "YamlSuppressions":
@@ -70,19 +75,57 @@ class YamlSuppressions(Suppressions):
         return super().covers(finding)
 
 
-def _directive(comment: str, result: Suppressions) -> set[str]:
-    if not comment:
-        return set()
+def _parse(comment: str) -> tuple[str, frozenset[str]] | None:
+    """(kind, ids) of the directive in a comment: ``disable``,
+    ``disable-file`` or ``noqa`` (ids: {ALL} for a bare one); None when it
+    holds none."""
     match = DIRECTIVE.search(comment)
     if match:
-        if match.group(1) == "disable-file":
-            result.whole_file |= _ids(match.group(2))
-            return set()
-        return set(_ids(match.group(2)))
+        return match.group(1).lower(), directive_ids(match.group(2))
     match = NOQA.search(comment)
-    if match:
-        return set(_ids(match.group(1))) if match.group(1) else {ALL}
-    return set()
+    if match is None:
+        return None
+    rest = match.group(1).strip()
+    if not rest or rest.startswith("#"):
+        return "noqa", frozenset({ALL})
+    if rest.startswith(":"):
+        return "noqa", directive_ids(rest[1:])
+    return None   # "# noqa-ish words": no directive
+
+
+def _directive(comment: str, result: Suppressions) -> set[str]:
+    found = _parse(comment) if comment else None
+    if found is None:
+        return set()
+    kind, ids = found
+    if kind == "disable-file":
+        result.whole_file |= ids
+        return set()
+    return set(ids)
+
+
+def directive_notes(text: str, known: frozenset[str]) -> list[tuple[int, str]]:
+    """(line, why) for each directive that suppresses nothing, or less than
+    it says (linter.engine.suppress.directive_notes for YAML)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        start = comment_start(line)
+        if start is None:
+            continue
+        comment = line[start:]
+        directive = _parse(comment)
+        if directive is None:
+            if ATTEMPT.match(comment):
+                found.append((number, NOT_A_DIRECTIVE))
+            continue
+        kind, ids = directive
+        if ids == {ALL}:
+            continue
+        label = "'# noqa:'" if kind == "noqa" else f"'# smtplint: {kind}='"
+        problem = ids_problem(label, ids, known)
+        if problem:
+            found.append((number, problem))
+    return found
 
 
 def _indent(line: str) -> int:

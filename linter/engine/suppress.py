@@ -4,8 +4,11 @@ A trailing ``#`` is not a comment in Postfix files, so a directive sits on
 its own comment line. It applies to the next parameter or master.cf entry
 (all of its lines), or, written inside a multi-line master.cf entry, to
 that entry. ``# smtplint: disable-file=rule-id,...`` applies to the whole
-file. Ids are matched like skip_list entries (an id also covers its
-sub-ids); an unknown id simply matches nothing.
+file. Ids are separated by commas or blanks, and a ``#`` after them
+starts a reason (``disable=a, b  # why``). Ids are matched like skip_list
+entries (an id also covers its sub-ids). An id that names no rule, and a
+``# smtplint:`` comment that is no directive, suppress nothing: the run
+says so in a note (``directive_notes``), as ruff does for a bad noqa.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ from linter.engine.findings import Finding
 from linter.engine.select import base_id
 from linter.postfix.syntax import Node, NodeKind
 
-DIRECTIVE = re.compile(r"^\s*#\s*smtplint:\s*(disable|disable-file)\s*=\s*(.*?)\s*$")
+# The list is taken whole and split in Python: a lazy ``(.*?)\s*$`` retries
+# the blanks at every position (quadratic on a long run of blanks).
+DIRECTIVE = re.compile(r"^\s*#\s*smtplint:\s*(disable|disable-file)\s*=(.*)$", re.IGNORECASE)
+# A comment meant as a directive: "# smtplint:" or "# smtplint disable".
+ATTEMPT = re.compile(r"^\s*#\s*smtplint\s*(:|disable|enable)", re.IGNORECASE)
+ID_SEPARATORS = re.compile(r"[\s,]+")
+SHOWN = 5   # unknown ids named in one note
 
 
 @dataclass
@@ -45,8 +54,13 @@ def parse_directive(text: str) -> tuple[str, frozenset[str]] | None:
     match = DIRECTIVE.match(text)
     if match is None:
         return None
-    ids = frozenset(part.strip() for part in match.group(2).split(",") if part.strip())
-    return match.group(1), ids
+    return match.group(1).lower(), directive_ids(match.group(2))
+
+
+def directive_ids(text: str) -> frozenset[str]:
+    """The ids of a directive's list: up to a ``#`` (the reason), split on
+    commas and blanks."""
+    return frozenset(part for part in ID_SEPARATORS.split(text.split("#", 1)[0]) if part)
 
 
 def suppressions(nodes: list[Node]) -> Suppressions:
@@ -56,7 +70,7 @@ def suppressions(nodes: list[Node]) -> Suppressions:
     for node in nodes:
         if node.kind in (NodeKind.ENTRY, NodeKind.STRAY):
             disabled = set(pending)
-            for line in node.lines[1:]:      # directives inside the entry
+            for line in _inner_comments(node):      # directives inside the entry
                 disabled |= _directive_ids(line.text, result)
             if disabled:
                 result.ranges.append((node.first_line, node.lines[-1].number,
@@ -78,6 +92,86 @@ def _directive_ids(text: str, result: Suppressions) -> set[str]:
         result.whole_file |= ids
         return set()
     return set(ids)
+
+
+def _inner_comments(node: Node) -> list:
+    """The lines after an entry's first, where a directive may sit."""
+    return node.lines[1:]
+
+
+def _directive_lines(nodes: list[Node]) -> Iterable:
+    """Every line the suppressions are read from, in file order."""
+    for node in nodes:
+        if node.kind in (NodeKind.ENTRY, NodeKind.STRAY):
+            yield from _inner_comments(node)
+        elif node.kind is NodeKind.COMMENT:
+            yield node.lines[0]
+
+
+def directive_notes(config, known_ids: Iterable[str]) -> list:
+    """report.Notification notes for directives that suppress nothing: an
+    id that names no rule (``known_ids``: every rule, selected or not, and
+    the base ids), and a ``# smtplint:`` comment that is no directive.
+    Only the offending id is quoted, never the rest of the line."""
+    from linter.report import Notification
+
+    known = frozenset(known_ids)
+    found = []
+    for parsed in (config.main, config.master):
+        if parsed is None:
+            continue
+        for line in _directive_lines(parsed.nodes):
+            problem = _directive_problem(line.text, known)
+            if problem:
+                found.append(Notification(f"line {line.number}: {problem}", parsed.path,
+                                          level="note"))
+    return found
+
+
+NOT_A_DIRECTIVE = ("this '# smtplint' comment is no directive, so it suppresses nothing: "
+                   "write '# smtplint: disable=rule-id[,rule-id]' or "
+                   "'# smtplint: disable-file=rule-id'")
+
+
+def _directive_problem(text: str, known: frozenset[str]) -> str | None:
+    if not ATTEMPT.match(text):
+        return None
+    directive = parse_directive(text)
+    if directive is None:
+        return NOT_A_DIRECTIVE
+    kind, ids = directive
+    return ids_problem(f"'# smtplint: {kind}='", ids, known)
+
+
+def ids_problem(label: str, ids: frozenset[str], known: frozenset[str]) -> str | None:
+    """Why a directive (``label``: how to name it) suppresses less than it
+    says: no ids, or ids that are no rule; None when every id is known."""
+    if not ids:
+        return f"{label} names no rule, so it suppresses nothing"
+    unknown = sorted(name for name in ids if name not in known)
+    if not unknown:
+        return None
+    from linter.postfix.quote import token as quote_token
+
+    if len(unknown) == 1:
+        return (f"{label} names {quote_token(unknown[0])}, which is no "
+                f"rule{_did_you_mean(unknown[0], known)}: it suppresses nothing")
+    shown = [quote_token(name) + _did_you_mean(name, known) for name in unknown[:SHOWN]]
+    if len(unknown) > SHOWN:
+        shown.append(f"{len(unknown) - SHOWN} more")
+    return f"{label} names {', '.join(shown)}, which are no rules: it suppresses nothing for them"
+
+
+def _did_you_mean(name: str, known: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def known_rule_ids(rules: Iterable) -> frozenset[str]:
+    """What a directive may name: each rule's id and its base id."""
+    return frozenset(name for rule in rules for name in (rule.id, base_id(rule.id)))
 
 
 def file_suppressions(config) -> dict[str, Suppressions]:
