@@ -56,6 +56,8 @@ def test_flags_are_shown_with_what_they_take(tmp_path):
     (["lint", "--output-format", "xml=out"], "argument --output-format: unknown format 'xml'"),
     (["show", "--format", "yaml"], "argument -f/--format: invalid choice: 'yaml'"),
     (["rules", "--profile", "prod"], "argument -p/--profile: invalid choice: 'prod'"),
+    (["rules", "--tag", "nope"], "--tag 'nope': no rule has this tag; the tags are app, "),
+    (["rules", "--tag", "TLS", "-f", "json"], "--tag 'TLS': no rule has this tag"),
     (["explain"], "the following arguments are required: RULE-ID"),
     (["explain", "nope"], "unknown rule 'nope'"),
 ])

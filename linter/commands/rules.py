@@ -28,6 +28,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, environ) -> in
         rules = load_rules(args.rules_dir)
     except UsageError as error:
         return usage_error(stderr, str(error))
+    tags = sorted({tag for rule in rules for tag in rule.tags})
+    if args.tag is not None and args.tag not in tags:
+        # A misspelt filter is a mistake, not an empty list (as lint --skip).
+        from linter.postfix.quote import token
+
+        return usage_error(stderr, f"--tag {token(args.tag)}: no rule has this tag; the "
+                                   f"tags are {', '.join(tags)}")
     chosen = sorted((rule for rule in rules
                      if (args.tag is None or args.tag in rule.tags)
                      and rule.in_profile(args.profile)),
