@@ -39,12 +39,14 @@ def _key(bits: int | None):
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
-def make_ca(name: str = "smtplint test CA") -> Issued:
+def make_ca(name: str = "smtplint test CA", days: float = 3650) -> Issued:
+    """``days`` < 0: expired that long ago."""
     key = _key(None)
+    not_after = NOW + datetime.timedelta(days=days)
     cert = (x509.CertificateBuilder().subject_name(_name(name)).issuer_name(_name(name))
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - datetime.timedelta(days=30))
-            .not_valid_after(NOW + datetime.timedelta(days=3650))
+            .not_valid_before(min(NOW, not_after) - datetime.timedelta(days=30))
+            .not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
     return Issued(key, cert)

@@ -31,7 +31,7 @@ def materialize(fixture: Path, target: Path) -> dict:
         path = target / name
         if path.exists():
             path.write_text(path.read_text().replace("@DIR@", str(target)))
-    ca = make_ca()
+    ca = make_ca(days=spec.get("ca_days", 3650))   # the issuer sent after each leaf
     for entry in spec.get("certificates", ()):
         leaf = make_leaf(entry.get("names", ["mail.example.org"]),
                          None if entry.get("self_signed") else ca,
