@@ -31,6 +31,7 @@ class Behaviour:
     auth_after_tls: bool = True
     auth_mechanisms: str = "PLAIN LOGIN"   # the AUTH line's text, as the server words it
     accept_plain_mail: bool = False
+    plain_mail_reply: str = "250 2.1.0 Ok"   # how it accepts MAIL before STARTTLS
     buffered_starttls: bool = False   # keep plaintext read before the handshake
     legacy_tls: bool = False          # accept TLS 1.0 and 1.1
     only_legacy_tls: bool = False     # accept TLS 1.0 and nothing newer
@@ -178,8 +179,10 @@ class Conversation:
             self.sock = self.server._context().wrap_socket(self.sock, server_side=True)
             self.tls = True
         elif verb == b"MAIL":
-            if self.tls or b.accept_plain_mail:
+            if self.tls:
                 self.send("250 2.1.0 Ok\r\n")
+            elif b.accept_plain_mail:
+                self.send(b.plain_mail_reply + "\r\n")
             else:
                 self.send("530 5.7.0 Must issue a STARTTLS command first\r\n")
         elif verb == b"QUIT":

@@ -153,7 +153,7 @@ def _probe_starttls(target: Target, options: ProbeOptions, deadline: Deadline,
 def _plaintext_mail(target: Target, session: Session, result: ProbeResult) -> None:
     reply = session.command("MAIL FROM:<>")
     result.facts["plaintext_mail"] = reply.code
-    if reply.code == 250:
+    if 200 <= reply.code < 300:   # any positive completion: the sender is taken
         result.add("probe-plaintext-mail-accepted",
                    f"the server accepts MAIL FROM before STARTTLS ({reply.code} "
                    f"{shown(reply.text)}); a submission port must refuse it with 530")
