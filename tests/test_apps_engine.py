@@ -218,3 +218,17 @@ def test_long_yaml_directives_take_linear_time(tmp_path, comment):
                               memory_mb=600)
     assert_no_traceback(result)
     assert result.code == 1 and len(result.out) < 20_000
+
+
+def test_many_bad_yaml_directives_are_counted_after_the_first_few(tmp_path):
+    from linter.engine.suppress import MAX_NOTES
+
+    root = _repo(tmp_path)
+    with open(root / "notify.yaml", "a") as stream:
+        stream.write("".join(f"# noqa: nope-{n}\n" for n in range(100_000)))
+    result = smtplint_limited("lint", "--format", "json", ".", cwd=root, seconds=30,
+                              memory_mb=900)
+    assert_no_traceback(result)
+    notes = [n["message"] for n in json.loads(result.out)["notifications"]]
+    assert len(notes) == MAX_NOTES + 1 and notes[-1].startswith(
+        f"{100_000 - MAX_NOTES} more suppression comments after line ")

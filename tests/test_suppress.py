@@ -3,6 +3,8 @@ entry, whole file; nothing else is hidden."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import ROOT
 from limits import assert_no_traceback, smtplint_limited
@@ -325,3 +327,43 @@ def test_ids_problem_names_every_unknown_id_up_to_the_limit():
     assert ids_problem("X", frozenset({"known-rul"}), known) == (
         "X names 'known-rul', which is no rule (did you mean known-rule?): it suppresses "
         "nothing")
+
+
+def test_many_bad_directives_are_counted_after_the_first_few(tmp_path):
+    from linter.engine.suppress import MAX_NOTES
+
+    directory = bad_pair(project(tmp_path) / "postfix")
+    main = directory / "main.cf"
+    main.write_text("".join(f"# smtplint: disable=nope-{n}\n" for n in range(200_000))
+                    + main.read_text())
+    result = smtplint_limited("lint", "--format", "json", ".", cwd=tmp_path, seconds=30,
+                              memory_mb=900)
+    assert_no_traceback(result)
+    notes = [n["message"] for n in json.loads(result.out)["notifications"]
+             if n["path"] == "postfix/main.cf"]
+    assert len(notes) == MAX_NOTES + 1
+    assert notes[0].startswith("line 1: ") and notes[MAX_NOTES - 1].startswith(
+        f"line {MAX_NOTES}: ")
+    assert notes[-1] == (f"{200_000 - MAX_NOTES} more suppression comments after line "
+                         f"{MAX_NOTES} suppress nothing, or less than they say")
+
+
+def test_bounded_notes_explain_only_what_they_show():
+    from linter.engine.suppress import MAX_NOTES, bounded_notes
+
+    asked = []
+
+    def explain(number):
+        def why():
+            asked.append(number)
+            return "why"
+        return why
+
+    problems = [(n, None if n % 2 else explain(n)) for n in range(1, 2 * MAX_NOTES + 10)]
+    notes = bounded_notes(problems, "main.cf")
+    assert asked == list(range(2, 2 * MAX_NOTES + 1, 2))
+    assert [n.message for n in notes[:2]] == ["line 2: why", "line 4: why"]
+    assert notes[-1].message == (f"4 more suppression comments after line {2 * MAX_NOTES} "
+                                 "suppress nothing, or less than they say")
+    assert len(notes) == MAX_NOTES + 1
+    assert [n.path for n in bounded_notes(problems[:3], "x")] == ["x"]

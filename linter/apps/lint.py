@@ -195,11 +195,9 @@ def _directive_notes(result: FileResult, rules, settings) -> list:
     from linter.apps.suppress import directive_notes
     from linter.engine.rules import builtin_rules
     from linter.engine.suppress import known_rule_ids
-    from linter.report import Notification
 
     known = getattr(settings, "known_ids", None) or known_rule_ids([*builtin_rules(), *rules])
-    return [Notification(f"line {line}: {why}", result.path, "note")
-            for line, why in directive_notes(result.text, known)]
+    return directive_notes(result.text, result.path, known)
 
 
 def file_findings(result: FileResult, rules, context, parse_rule=None) -> list[Finding]:

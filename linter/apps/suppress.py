@@ -17,8 +17,9 @@ from linter.engine.suppress import (
     ATTEMPT,
     NOT_A_DIRECTIVE,
     Suppressions,
+    bounded_notes,
     directive_ids,
-    ids_problem,
+    ids_explained,
 )
 
 # What follows the keyword is split in Python (directive_ids): a pattern
@@ -104,28 +105,26 @@ def _directive(comment: str, result: Suppressions) -> set[str]:
     return set(ids)
 
 
-def directive_notes(text: str, known: frozenset[str]) -> list[tuple[int, str]]:
-    """(line, why) for each directive that suppresses nothing, or less than
-    it says (linter.engine.suppress.directive_notes for YAML)."""
-    found = []
-    for number, line in enumerate(text.splitlines(), 1):
-        start = comment_start(line)
-        if start is None:
-            continue
-        comment = line[start:]
-        directive = _parse(comment)
-        if directive is None:
-            if ATTEMPT.match(comment):
-                found.append((number, NOT_A_DIRECTIVE))
-            continue
-        kind, ids = directive
-        if ids == {ALL}:
-            continue
-        label = "'# noqa:'" if kind == "noqa" else f"'# smtplint: {kind}='"
-        problem = ids_problem(label, ids, known)
-        if problem:
-            found.append((number, problem))
-    return found
+def directive_notes(text: str, path: str, known: frozenset[str]) -> list:
+    """Notes for the directives that suppress nothing, or less than they
+    say (linter.engine.suppress.directive_notes, for YAML)."""
+    return bounded_notes(((number, _explained(line, known))
+                          for number, line in enumerate(text.splitlines(), 1)), path)
+
+
+def _explained(line: str, known: frozenset[str]):
+    start = comment_start(line)
+    if start is None:
+        return None
+    comment = line[start:]
+    directive = _parse(comment)
+    if directive is None:
+        return (lambda: NOT_A_DIRECTIVE) if ATTEMPT.match(comment) else None
+    kind, ids = directive
+    if ids == {ALL}:
+        return None
+    label = "'# noqa:'" if kind == "noqa" else f"'# smtplint: {kind}='"
+    return ids_explained(label, ids, known)
 
 
 def _indent(line: str) -> int:

@@ -113,19 +113,39 @@ def directive_notes(config, known_ids: Iterable[str]) -> list:
     id that names no rule (``known_ids``: every rule, selected or not, and
     the base ids), and a ``# smtplint:`` comment that is no directive.
     Only the offending id is quoted, never the rest of the line."""
-    from linter.report import Notification
-
     known = frozenset(known_ids)
     found = []
     for parsed in (config.main, config.master):
-        if parsed is None:
-            continue
-        for line in _directive_lines(parsed.nodes):
-            problem = _directive_problem(line.text, known)
-            if problem:
-                found.append(Notification(f"line {line.number}: {problem}", parsed.path,
-                                          level="note"))
+        if parsed is not None:
+            problems = ((line.number, _explained(line.text, known))
+                        for line in _directive_lines(parsed.nodes))
+            found += bounded_notes(problems, parsed.path)
     return found
+
+
+# Notes per file: then one more counts the rest (a file of 100,000 bad
+# directives is not 100,000 notes, nor 100,000 did-you-mean searches).
+MAX_NOTES = 20
+
+
+def bounded_notes(problems: Iterable, path: str) -> list:
+    """Notes for the first MAX_NOTES of ``problems`` ((line, explain):
+    explain() says why, None when the line is fine), then a count."""
+    from linter.report import Notification
+
+    notes, more, last = [], 0, 0
+    for number, explain in problems:
+        if explain is None:
+            continue
+        if len(notes) < MAX_NOTES:
+            notes.append(Notification(f"line {number}: {explain()}", path, level="note"))
+            last = number
+        else:
+            more += 1
+    if more:
+        notes.append(Notification(f"{more} more suppression comments after line {last} "
+                                  "suppress nothing, or less than they say", path, level="note"))
+    return notes
 
 
 NOT_A_DIRECTIVE = ("this '# smtplint' comment is no directive, so it suppresses nothing: "
@@ -133,14 +153,23 @@ NOT_A_DIRECTIVE = ("this '# smtplint' comment is no directive, so it suppresses 
                    "'# smtplint: disable-file=rule-id'")
 
 
-def _directive_problem(text: str, known: frozenset[str]) -> str | None:
+def _explained(text: str, known: frozenset[str]):
+    """None when the line is no directive or a sound one; else what says
+    why (built only when shown)."""
     if not ATTEMPT.match(text):
         return None
     directive = parse_directive(text)
     if directive is None:
-        return NOT_A_DIRECTIVE
+        return lambda: NOT_A_DIRECTIVE
     kind, ids = directive
-    return ids_problem(f"'# smtplint: {kind}='", ids, known)
+    return ids_explained(f"'# smtplint: {kind}='", ids, known)
+
+
+def ids_explained(label: str, ids: frozenset[str], known: frozenset[str]):
+    """ids_problem, deferred: None when every id is known."""
+    if ids and ids <= known:
+        return None
+    return lambda: ids_problem(label, ids, known)
 
 
 def ids_problem(label: str, ids: frozenset[str], known: frozenset[str]) -> str | None:
