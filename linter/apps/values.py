@@ -13,10 +13,91 @@ import re
 from dataclasses import dataclass
 
 # $$ is an escaped dollar (Compose); ${VAR}, ${VAR:-default}, ${VAR-default}, $VAR.
-# Spring's ${name:default} too (":" alone); names may hold dots there.
-_VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_.]*)(?:(:?[-?+=]|:)([^}]*))?\}"
-                       r"|\$([A-Za-z_][A-Za-z0-9_]*)")
+# Spring's ${name:default} too (":" alone); names may hold dots there. As one
+# pattern, \$\{name(op[^}]*)?\} retried the rest of the text at every "${"
+# that no "}" closes (quadratic): _variables scans instead, with the same
+# answers (tested against that pattern).
+_BRACED_HEAD = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.]*)(:?[-?+=]|:)?")
+_BARE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _TEMPLATE = re.compile(r"\{\{|\{%|\{#|<%=?|%\{")
+_TEMPLATE_OPEN = re.compile(r"\{[{%]")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One ``$$``, ``${name...}`` or ``$name`` in a text: [start, end)."""
+
+    start: int
+    end: int
+    escaped: bool = False            # $$
+    operator: str | None = None      # ${name:-default}: ":-"
+    default: str = ""
+
+
+class _NextFinder:
+    """The first occurrence of ``needle`` at or after a position that only
+    grows: each search starts where the last answer was passed, so every
+    position of the text is looked at once."""
+
+    def __init__(self, text: str, needle: str):
+        self.text, self.needle, self.found = text, needle, -2
+
+    def at_or_after(self, position: int) -> int:
+        if self.found != -1 and self.found < position:
+            self.found = self.text.find(self.needle, position)
+        return self.found
+
+
+def _variables(text: str) -> list[Variable]:
+    r"""The variables of ``text``, left to right, as the pattern
+    ``\$\$|\$\{name(?:(op)([^}]*))?\}|\$name`` finds them, in linear time."""
+    found: list[Variable] = []
+    closing = _NextFinder(text, "}")
+    index = text.find("$")
+    while index >= 0:
+        end = None
+        if text.startswith("$$", index):
+            found.append(Variable(index, index + 2, escaped=True))
+            end = index + 2
+        elif (head := _BRACED_HEAD.match(text, index)) is not None:
+            close = closing.at_or_after(head.end())
+            operator = head.group(2)
+            if close >= 0 and (operator is not None or close == head.end()):
+                found.append(Variable(index, close + 1, operator=operator,
+                                      default=text[head.end():close]))
+                end = close + 1
+        elif (bare := _BARE.match(text, index)) is not None:
+            found.append(Variable(index, bare.end()))
+            end = bare.end()
+        index = text.find("$", index + 1 if end is None else end)
+    return found
+
+
+def _replace_variables(text: str, replacement) -> str:
+    """``text`` with each variable replaced by ``replacement(variable)``."""
+    parts, last = [], 0
+    for variable in _variables(text):
+        parts += [text[last:variable.start], replacement(variable)]
+        last = variable.end
+    return "".join(parts) + text[last:]
+
+
+def _blank_templates(text: str) -> str:
+    r"""``{{ ... }}`` and ``{% ... %}`` on one line each become a marker, as
+    the pattern ``\{\{.*?\}\}|\{%.*?%\}`` replaces them, in linear time."""
+    closers = {"{{": _NextFinder(text, "}}"), "{%": _NextFinder(text, "%}")}
+    newline = _NextFinder(text, "\n")
+    parts, last, position = [], 0, 0
+    while (opening := _TEMPLATE_OPEN.search(text, position)) is not None:
+        start = opening.start()
+        close = closers[opening.group()].at_or_after(start + 2)
+        line_end = newline.at_or_after(start + 2)
+        if close >= 0 and (line_end < 0 or close < line_end):
+            parts += [text[last:start], PLACEHOLDER]
+            last = position = close + 2
+        else:
+            position = start + 1
+    return "".join(parts) + text[last:]
 # Tags whose value is a reference to a secret kept elsewhere.
 SECRET_TAGS = frozenset({"!secret", "!vault", "!env_var", "!include", "!sops"})
 STANDARD_TAG = "tag:yaml.org,2002:"
@@ -73,12 +154,12 @@ PLACEHOLDER = "\x00"
 def blank_placeholders(text: str) -> str:
     """The text with every template or variable replaced by a marker, so the
     literal parts around it (a URL scheme, a port) can still be read."""
-    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", PLACEHOLDER, text)
-    return _VARIABLE.sub(lambda m: "$" if m.group(0) == "$$" else PLACEHOLDER, text)
+    return _replace_variables(_blank_templates(text),
+                              lambda variable: "$" if variable.escaped else PLACEHOLDER)
 
 
 def has_variable(text: str) -> bool:
-    return any(match.group(0) != "$$" for match in _VARIABLE.finditer(text))
+    return any(not variable.escaped for variable in _variables(text))
 
 
 def substitute(text: str) -> tuple[str, str | None]:
@@ -86,17 +167,16 @@ def substitute(text: str) -> tuple[str, str | None]:
     default; one without makes the whole value a reference."""
     unresolved = False
 
-    def replace(match: re.Match) -> str:
+    def replace(variable: Variable) -> str:
         nonlocal unresolved
-        if match.group(0) == "$$":
+        if variable.escaped:
             return "$"
-        operator = match.group(2)
-        if operator in (":-", "-", ":"):
-            return match.group(3) or ""
+        if variable.operator in (":-", "-", ":"):
+            return variable.default
         unresolved = True
         return ""
 
-    result = _VARIABLE.sub(replace, text)
+    result = _replace_variables(text, replace)
     if unresolved:
         return "reference", None
     return "value", result
