@@ -201,7 +201,7 @@ def _tool_table(text: str, name: str) -> tuple[dict, Lines]:
     except RecursionError:
         raise ConfigError(f"{name}: not valid TOML: nested too deeply") from None
     except ValueError:       # an integer longer than Python converts (TOML allows 64 bits)
-        where = f"{name}:{lines.long_number_line()}" if lines.long_number_line() else name
+        where = _at(name, lines.long_number_line())
         raise ConfigError(f"{where}: not valid TOML: an integer out of range") from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
@@ -233,7 +233,10 @@ class TomlLines:
     (tomllib keeps no positions): good enough to point at a key."""
 
     _KEY = re.compile(r"[ \t]*\"?([A-Za-z0-9_-]+)\"?[ \t]*=")
-    _NUMBER = re.compile(r"[0-9_]{4000}")
+    # Runs of digits, each judged by its length: "[0-9_]{4000}" tried up to
+    # 4,000 characters at every digit (minutes on runs just short of it).
+    _DIGITS = re.compile(r"[0-9_]+")
+    LONG_NUMBER = 4000
 
     def __init__(self, text: str):
         self.text = text
@@ -261,7 +264,9 @@ class TomlLines:
         return self.key_line(path[0]) if path else self.header
 
     def long_number_line(self) -> int:
-        match = self._NUMBER.search(self.text)
+        """The line of the first integer too long to convert (0: none)."""
+        match = next((run for run in self._DIGITS.finditer(self.text)
+                      if run.end() - run.start() >= self.LONG_NUMBER), None)
         return self.text.count("\n", 0, match.start()) + 1 if match else 0
 
 

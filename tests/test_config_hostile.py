@@ -171,6 +171,19 @@ def test_hostile_pyproject_exits_2_located(tmp_path, case):
     _assert_config_error(_run(root), "pyproject.toml", expected)
 
 
+def test_finding_a_too_long_integer_stays_linear(tmp_path):
+    """Runs of digits just short of too long before the one that is: each
+    is judged once (a pattern of 4,000 digits retried every position)."""
+    root = project(tmp_path, isolate=False)
+    near_misses = "".join(f"v{n} = {'3' * 3999}\n" for n in range(1000))   # 4 MB, almost
+    _write(root / "pyproject.toml", "[project]\n" + near_misses
+           + "[tool.smtplint]\nstrict = " + "1" * 5000 + "\n")
+    bad_pair(root / "postfix")
+    result = smtplint_limited("lint", cwd=root, seconds=12, memory_mb=500)
+    assert_no_traceback(result)
+    _assert_config_error(result, "pyproject.toml", ":1003: not valid TOML: an integer out of range")
+
+
 def _special(path, kind) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "directory":
