@@ -20,6 +20,7 @@ from linter.engine.suppress import (
     bounded_notes,
     directive_ids,
     ids_explained,
+    record,
 )
 
 # What follows the keyword is split in Python (directive_ids): a pattern
@@ -95,14 +96,7 @@ def _parse(comment: str) -> tuple[str, frozenset[str]] | None:
 
 
 def _directive(comment: str, result: Suppressions) -> set[str]:
-    found = _parse(comment) if comment else None
-    if found is None:
-        return set()
-    kind, ids = found
-    if kind == "disable-file":
-        result.whole_file |= ids
-        return set()
-    return set(ids)
+    return record(_parse(comment) if comment else None, result)
 
 
 def directive_notes(text: str, path: str, known: frozenset[str]) -> list:

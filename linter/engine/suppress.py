@@ -82,9 +82,13 @@ def suppressions(nodes: list[Node]) -> Suppressions:
 
 
 def _directive_ids(text: str, result: Suppressions) -> set[str]:
-    """The ids a line disables for the next entry; disable-file directives
+    """The ids a line disables for the next entry."""
+    return record(parse_directive(text), result)
+
+
+def record(directive: tuple[str, frozenset[str]] | None, result: Suppressions) -> set[str]:
+    """The ids a directive disables where it stands; a disable-file one's
     are recorded on ``result`` directly."""
-    directive = parse_directive(text)
     if directive is None:
         return set()
     kind, ids = directive
