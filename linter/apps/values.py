@@ -98,6 +98,8 @@ def _blank_templates(text: str) -> str:
         else:
             position = start + 1
     return "".join(parts) + text[last:]
+
+
 # Tags whose value is a reference to a secret kept elsewhere.
 SECRET_TAGS = frozenset({"!secret", "!vault", "!env_var", "!include", "!sops"})
 STANDARD_TAG = "tag:yaml.org,2002:"

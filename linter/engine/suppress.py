@@ -70,7 +70,7 @@ def suppressions(nodes: list[Node]) -> Suppressions:
     for node in nodes:
         if node.kind in (NodeKind.ENTRY, NodeKind.STRAY):
             disabled = set(pending)
-            for line in _inner_comments(node):      # directives inside the entry
+            for line in node.lines[1:]:      # directives inside the entry
                 disabled |= _directive_ids(line.text, result)
             if disabled:
                 result.ranges.append((node.first_line, node.lines[-1].number,
@@ -98,16 +98,11 @@ def record(directive: tuple[str, frozenset[str]] | None, result: Suppressions) -
     return set(ids)
 
 
-def _inner_comments(node: Node) -> list:
-    """The lines after an entry's first, where a directive may sit."""
-    return node.lines[1:]
-
-
 def _directive_lines(nodes: list[Node]) -> Iterable:
-    """Every line the suppressions are read from, in file order."""
+    """Every line ``suppressions`` reads directives from, in file order."""
     for node in nodes:
         if node.kind in (NodeKind.ENTRY, NodeKind.STRAY):
-            yield from _inner_comments(node)
+            yield from node.lines[1:]
         elif node.kind is NodeKind.COMMENT:
             yield node.lines[0]
 

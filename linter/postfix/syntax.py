@@ -232,7 +232,7 @@ def serialize(nodes: list[Node]) -> str:
 class Token:
     """A word of a logical line, with the position of its first character.
     Never changed once made; not frozen, because a frozen dataclass is
-    built twice as slowly and a parse makes one per word."""
+    built nearly three times as slowly and a parse makes one per word."""
 
     text: str
     line: int

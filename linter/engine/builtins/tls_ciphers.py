@@ -11,8 +11,8 @@ name none (``aNULL:-aNULL:...`` removes again; ``+RC4`` only reorders).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s,:]+")
 
