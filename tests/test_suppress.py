@@ -194,6 +194,7 @@ def test_directive_forms():
     ("# SMTPLINT: Disable=a", {"a"}),
     ("# smtplint: disable=", set()),
     ("# smtplint: disable= # only a reason", set()),
+    ("# smtplint: disable=a # why # and more", {"a"}),
 ])
 def test_ids_are_separated_by_commas_or_blanks_and_end_at_a_reason(text, ids):
     assert parse_directive(text) == ("disable", frozenset(ids))
@@ -366,4 +367,23 @@ def test_bounded_notes_explain_only_what_they_show():
     assert notes[-1].message == (f"4 more suppression comments after line {2 * MAX_NOTES} "
                                  "suppress nothing, or less than they say")
     assert len(notes) == MAX_NOTES + 1
+    assert {(n.path, n.level) for n in notes} == {("main.cf", "note")}
     assert [n.path for n in bounded_notes(problems[:3], "x")] == ["x"]
+
+
+def test_a_list_that_names_every_rule_is_fine():
+    from linter.engine.suppress import ids_explained
+
+    known = frozenset({"a", "b"})
+    assert ids_explained("X", known, known) is None
+    assert ids_explained("X", frozenset({"a"}), known) is None
+    assert ids_explained("X", frozenset(), known)() == "X names no rule, so it suppresses nothing"
+
+
+def test_disable_file_directives_add_up_wherever_they_sit():
+    master = parse_master_cf("# smtplint: disable-file=a\n"
+                             "submission inet n - y - - smtpd\n"
+                             "  # smtplint: disable-file=b c\n"
+                             "  -o x=1\n"
+                             "# smtplint: disable-file=d # and why\n", "master.cf")
+    assert suppressions(master.nodes).whole_file == {"a", "b", "c", "d"}

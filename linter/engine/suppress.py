@@ -60,7 +60,7 @@ def parse_directive(text: str) -> tuple[str, frozenset[str]] | None:
 def directive_ids(text: str) -> frozenset[str]:
     """The ids of a directive's list: up to a ``#`` (the reason), split on
     commas and blanks."""
-    return frozenset(part for part in ID_SEPARATORS.split(text.split("#", 1)[0]) if part)
+    return frozenset(part for part in ID_SEPARATORS.split(text.partition("#")[0]) if part)
 
 
 def suppressions(nodes: list[Node]) -> Suppressions:
@@ -132,17 +132,17 @@ def bounded_notes(problems: Iterable, path: str) -> list:
     explain() says why, None when the line is fine), then a count."""
     from linter.report import Notification
 
-    notes, more, last = [], 0, 0
+    shown, more = [], 0
     for number, explain in problems:
         if explain is None:
             continue
-        if len(notes) < MAX_NOTES:
-            notes.append(Notification(f"line {number}: {explain()}", path, level="note"))
-            last = number
+        if len(shown) < MAX_NOTES:
+            shown.append((number, explain()))
         else:
             more += 1
+    notes = [Notification(f"line {number}: {why}", path, level="note") for number, why in shown]
     if more:
-        notes.append(Notification(f"{more} more suppression comments after line {last} "
+        notes.append(Notification(f"{more} more suppression comments after line {shown[-1][0]} "
                                   "suppress nothing, or less than they say", path, level="note"))
     return notes
 
