@@ -5,12 +5,14 @@ The strategies write main.cf and master.cf the way people (and hostile
 pull requests) do: parameter names Postfix knows and names it does not,
 ``$refs`` in every form, conditionals and relational expressions nested
 in each other, braces that do not balance, ``-o`` options in all their
-spellings, comments and continuation lines, template syntax, non-ASCII
-digits, numbers of thousands of digits, undecodable bytes.
+spellings, comments and continuation lines, suppression comments sound
+and broken, template syntax, non-ASCII digits, numbers of thousands of
+digits, undecodable bytes.
 
-The property: nothing raises, every diagnostic is located, the files
-round-trip byte for byte, and every JSON output is valid JSON with no lone
-surrogates (what strict parsers reject); JUnit is well-formed XML.
+The property: nothing raises, every diagnostic is located, every note of
+the run names one of the files, the files round-trip byte for byte, and
+every JSON output (the notes in it) is valid JSON with no lone surrogates
+(what strict parsers reject); JUnit is well-formed XML.
 
 Used by tests/test_fuzz_pipeline.py (a small budget) and by
 ``scripts/fuzz --examples N`` (a large one).
@@ -26,7 +28,7 @@ from xml.etree import ElementTree
 from hypothesis import strategies as st
 
 from linter.engine.rules import builtin_rules
-from linter.lint import lint_configuration
+from linter.lint import lint_configuration, pair_notes
 from linter.postfix.main_cf import parse_main_cf
 from linter.postfix.master_cf import parse_master_cf
 from linter.postfix.resolve import resolve
@@ -108,9 +110,25 @@ values = st.recursive(
 )
 
 
+# Suppression comments, sound and not: ids known, unknown, sub-ids, hostile.
+DIRECTIVE_IDS = ("unknown-parameter", "open-relay", "tls-cert-invalid[expired]",
+                 "tls-cert-invalid", "nope", "Unknown-Parameter", "x\u202ey", "\x1b[31m",
+                 "é", "a" * 300, "")
+directives = st.one_of(
+    st.builds(lambda kind, ids, sep, reason: f"# smtplint: {kind}={sep.join(ids)}{reason}",
+              st.sampled_from(("disable", "disable-file", "DISABLE", "enable")),
+              st.lists(st.sampled_from(DIRECTIVE_IDS), max_size=4),
+              st.sampled_from((",", " ", ", ", "\t", " " * 40)),
+              st.sampled_from(("", "  # why", " # a # b"))),
+    st.sampled_from(("# smtplint disable x", "# smtplint:", "#smtplint:disable=nope",
+                     "  # smtplint: disable=nope", "# SMTPLINT: disable-file = nope")),
+)
+
+
 def main_line() -> st.SearchStrategy[str]:
     blank = st.sampled_from(("", " ", "  ", "\t"))
     return st.one_of(
+        directives,
         st.builds(lambda n, b, v: f"{n}{b}={b}{v}", any_names, blank, values),
         st.builds(lambda n, v, w: f"{n} = {v}\n  {w}", names, values, values),
         st.builds(lambda v: f"# {v}", values),
@@ -154,8 +172,10 @@ def master_entry() -> st.SearchStrategy[str]:
         st.sampled_from(NUMBERS), st.sampled_from(NUMBERS), st.sampled_from(COMMANDS))
     options = st.lists(option(), max_size=4)
     return st.one_of(
+        directives,
         st.builds(lambda f, o, sep: " ".join(f) + "".join(sep + x for x in o),
-                  fields, options, st.sampled_from((" ", "\n  ", "\n#c\n  "))),
+                  fields, options, st.sampled_from((" ", "\n  ", "\n#c\n  ",
+                                                    "\n  # smtplint: disable=nope x\n  "))),
         st.builds(lambda f, n: " ".join(f[:n]), fields, st.integers(0, 7)),
         st.sampled_from(("# comment", "", "  -o stray=continuation", "{% if x %}",
                          "{% endif %}", "root:x:0:0:root:/root:/bin/bash")),
@@ -203,8 +223,11 @@ def check_pipeline(main: bytes | None, master: bytes | None) -> None:
     rules = _rules()
     findings = lint_configuration(config, rules)
     files = [name for name, data in (("main.cf", main), ("master.cf", master)) if data is not None]
+    notes = pair_notes(config, rules)
+    for note in notes:
+        assert note.path in files and note.level == "note", note
     report = Report(findings=findings, rules={rule.id: rule for rule in rules}, files=files,
-                    tool_version="fuzz")
+                    tool_version="fuzz", notifications=notes)
     for output_format in FORMATS:
         text = render(output_format, report)
         if output_format in JSON_FORMATS:
