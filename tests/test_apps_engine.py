@@ -8,8 +8,8 @@ import json
 import shutil
 import textwrap
 
-from conftest import FIXTURES, ROOT
 import pytest
+from conftest import FIXTURES, ROOT
 from limits import assert_no_traceback, smtplint_limited
 from lint_helpers import lint, lint_process, project
 

@@ -172,6 +172,7 @@ def lint_app_files(paths: Sequence[str], rules: Iterable, settings=None,
     mappings = all_mappings(tuple(getattr(settings, "apps_dir", ()) or ()))
     context = AppContext(lambda: _servers(settings, postfix_configs))
     parse_rule = next((rule for rule in app_rules if rule.id == PARSE_RULE), None)
+    known = _known_ids(app_rules, settings)
     findings: list[Finding] = []
     notifications = []
     for path in paths:
@@ -183,20 +184,26 @@ def lint_app_files(paths: Sequence[str], rules: Iterable, settings=None,
                 files_out.append(path)
             findings.extend(file_findings(result, app_rules, context, parse_rule))
             if result.problem is None:
-                notifications += _directive_notes(result, app_rules, settings)
+                notifications += _directive_notes(result, known)
         except Exception as error:  # noqa: BLE001  a bug must not stop the other files
             notifications.append(Notification(
                 f"{path}: internal error: {type(error).__name__}: {error}", path, "error"))
     return sorted(set(findings), key=Finding.sort_key), notifications
 
 
-def _directive_notes(result: FileResult, rules, settings) -> list:
-    """Notes for the file's suppression comments that suppress nothing."""
-    from linter.apps.suppress import directive_notes
+def _known_ids(rules, settings) -> frozenset[str]:
+    """What suppression comments may name: the run's, else the built-in
+    rules' and ``rules``'."""
     from linter.engine.rules import builtin_rules
     from linter.engine.suppress import known_rule_ids
 
-    known = getattr(settings, "known_ids", None) or known_rule_ids([*builtin_rules(), *rules])
+    return getattr(settings, "known_ids", None) or known_rule_ids([*builtin_rules(), *rules])
+
+
+def _directive_notes(result: FileResult, known: frozenset[str]) -> list:
+    """Notes for the file's suppression comments that suppress nothing."""
+    from linter.apps.suppress import directive_notes
+
     return directive_notes(result.text, result.path, known)
 
 

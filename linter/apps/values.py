@@ -40,6 +40,7 @@ class _NextFinder:
     position of the text is looked at once."""
 
     def __init__(self, text: str, needle: str):
+        # found: -2 before the first search, -1 once none is left
         self.text, self.needle, self.found = text, needle, -2
 
     def at_or_after(self, position: int) -> int:

@@ -139,15 +139,14 @@ def _judge(entry: KeyCertSet, key, chain: list, hostnames: list[str], expiring_d
                       f"{', '.join(names)}")
     # An expired issuer sent with the leaf fails verification through it
     # (clients that find no other path to a root refuse the certificate).
-    issuers = ((number, facts(cert)) for number, cert in enumerate(chain[1:], 2))
-    expired = next(((number, issuer) for number, issuer in issuers if issuer.expired(now)),
-                   None)
-    if expired is not None:
-        number, issuer = expired
-        yield problem("expired", f"in {where}, certificate {number} ({issuer.subject}), an "
-                      f"issuer in the chain of {label}, expired on "
-                      f"{issuer.not_after:%Y-%m-%d}: clients that verify the chain through "
-                      "it refuse the certificate")
+    for number, cert in enumerate(chain[1:], 2):
+        issuer = facts(cert)
+        if issuer.expired(now):
+            yield problem("expired", f"in {where}, certificate {number} ({issuer.subject}), "
+                          f"an issuer in the chain of {label}, expired on "
+                          f"{issuer.not_after:%Y-%m-%d}: clients that verify the chain "
+                          "through it refuse the certificate")
+            break
     for index in range(len(chain) - 1):
         if chain[index].issuer != chain[index + 1].subject:
             yield problem("chain-order", f"in {where}, certificate {index + 1} "
