@@ -51,7 +51,8 @@ class LintResult:
 
 def lint_configuration(config, rules: Iterable[Rule]) -> list[Finding]:
     """Findings for a loaded Configuration, in-file suppressions applied."""
-    findings = suppress.apply(run_rules(config, rules), suppress.file_suppressions(config))
+    suppressions = suppress.file_suppressions(config)
+    findings = suppress.apply(run_rules(config, rules, suppressions), suppressions)
     files = {parsed.path: parsed.nodes for parsed in (config.main, config.master)
              if parsed is not None}
     return with_ends(findings, files)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import ROOT
-from limits import assert_no_traceback, smtplint_limited
+from limits import assert_no_traceback, python_limited, smtplint_limited
 from lint_helpers import bad_pair, lint, project, submission_line
 
 from linter.engine.suppress import parse_directive, suppressions
@@ -314,6 +314,32 @@ def test_long_directives_take_linear_time(tmp_path, directive):
                               memory_mb=600)
     assert_no_traceback(result)
     assert result.code == 1 and len(result.out) < 20_000   # one short note at most
+
+
+def test_every_other_entry_suppressed_among_thousands(tmp_path):
+    """Each finding is matched to its own entry's directive (by bisection)."""
+    entries = "".join((f"# smtplint: disable=unknown-parameter\n" if i % 2 else "")
+                      + f"s{i} unix - - n - - smtp -o nonsense_{i}=1\n" for i in range(4_000))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "master.cf").write_text(entries)
+    (tmp_path / "main.cf").write_text("compatibility_level = 3.6\n")
+    result = smtplint_limited("lint", "--format", "brief", ".", cwd=tmp_path, seconds=40,
+                              memory_mb=800)
+    assert_no_traceback(result)
+    reported = [line for line in result.out.splitlines() if "unknown-parameter" in line]
+    assert result.code == 0 and len(reported) == 2_000                  # warnings only
+    assert all(f"nonsense_{i}=" in line for i, line in zip(range(0, 4_000, 2), reported))
+
+
+def test_directives_of_many_entries_are_found_by_bisection():
+    result = python_limited(
+        "from linter.engine.suppress import Suppressions\n"
+        "rules = Suppressions(ranges=[(3 * i + 1, 3 * i + 2, frozenset({f'r{i}'}))\n"
+        "                             for i in range(200_000)])\n"
+        "print(all(rules.covers_line(f'r{i}', 3 * i + 2) and not rules.covers_line(f'r{i}', 3 * i)\n"
+        "          for i in range(0, 200_000, 7)))\n", seconds=20, memory_mb=600)
+    assert_no_traceback(result)
+    assert result.out == "True\n"
 
 
 def test_ids_problem_names_every_unknown_id_up_to_the_limit():

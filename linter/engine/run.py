@@ -90,13 +90,17 @@ class Scope:
 
 
 
-def run_rules(config: Configuration, rules: Iterable[Rule]) -> list[Finding]:
+def run_rules(config: Configuration, rules: Iterable[Rule],
+              suppressions: dict | None = None) -> list[Finding]:
+    """``suppressions``: the files' directives (suppress.file_suppressions),
+    when the caller has read them already."""
     from linter.engine.suppress import file_suppressions
 
     from linter.engine.builtins.parameter_names import main_is_templated
 
     findings: list[Finding] = []
-    suppressions = file_suppressions(config)
+    if suppressions is None:
+        suppressions = file_suppressions(config)
     undefined_is_empty = config.main is not None and not main_is_templated(config)
     for rule in rules:
         if rule.stage != "lint":

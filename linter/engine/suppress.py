@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from linter.engine.findings import Finding
 from linter.engine.select import base_id
@@ -33,7 +35,10 @@ SHOWN = 5   # unknown ids named in one note
 
 @dataclass
 class Suppressions:
-    """For one file: ids disabled everywhere, and per line range."""
+    """For one file: ids disabled everywhere, and per line range. The
+    ranges are entries' lines, in file order: sorted and disjoint, so the
+    one a line can be in is found by bisection (a scan of every range for
+    every finding is quadratic when each of 2,000 entries has a directive)."""
 
     whole_file: set[str] = field(default_factory=set)
     ranges: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
@@ -46,8 +51,14 @@ class Suppressions:
         ids = {rule, base_id(rule)}
         if ids & self.whole_file:
             return True
-        return any(first <= line <= last and ids & disabled
-                   for first, last, disabled in self.ranges)
+        return not ids.isdisjoint(self.disabled_at(line))
+
+    def disabled_at(self, line: int) -> frozenset[str]:
+        """The ids of the range ``line`` is in (none: empty)."""
+        index = bisect_right(self.ranges, line, key=itemgetter(0)) - 1
+        if index < 0 or self.ranges[index][1] < line:
+            return frozenset()
+        return self.ranges[index][2]
 
 
 def parse_directive(text: str) -> tuple[str, frozenset[str]] | None:
