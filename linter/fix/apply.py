@@ -255,19 +255,10 @@ def _unwanted(config: Configuration) -> Counter:
     found: Counter = Counter()
     for diagnostic in config.diagnostics:
         if diagnostic.code in UNWANTED:
-            service = _service_at(config, diagnostic.path, diagnostic.line)
+            view = config.line_index.service_at(diagnostic)   # bisection, not a scan
+            service = view.service.key if view is not None else None
             found[(diagnostic.code, diagnostic.path, diagnostic.message, service)] += 1
     return found
-
-
-def _service_at(config: Configuration, path: str, line: int) -> str | None:
-    if config.master is None or path != config.master.path:
-        return None
-    for view in config.services:
-        lines = view.service.node.lines
-        if lines[0].number <= line <= lines[-1].number:
-            return view.service.key
-    return None
 
 
 def _configuration(pair: ConfigPaths, texts: dict[str, str],
