@@ -20,6 +20,7 @@ INDENT = "  "
 
 
 def check(rule, scope) -> Iterator[Finding]:
+    entries: dict[int, _Words] = {}   # one entry can hold thousands of broken words
     for diagnostic in scope.config.diagnostics:
         if diagnostic.code != rule.id:
             continue
@@ -27,19 +28,58 @@ def check(rule, scope) -> Iterator[Finding]:
         # each has its service, and its word among the service's arguments.
         view = service_at(scope.config, diagnostic)
         assert view is not None
-        fix = repair(view.service, diagnostic.line, diagnostic.column, scope.master_path)
+        words = entries.get(id(view.service))
+        if words is None:
+            words = entries[id(view.service)] = _Words(view.service)
+        fix = repair(words, diagnostic.line, diagnostic.column, scope.master_path)
         yield Finding(rule=rule.id, severity=rule.severity, path=diagnostic.path,
                       line=diagnostic.line, column=diagnostic.column,
                       message=diagnostic.message, service=view.service.key, fix=fix,
                       tags=rule.tags)
 
 
-def repair(service: Service, line: int, column: int, path: str) -> Fix:
-    """The fix for the broken word at ``line:column`` of ``service``."""
-    words = service.arguments
-    [index] = [i for i, word in enumerate(words) if (word.line, word.column) == (line, column)]
+class _Words:
+    """An entry's arguments, with what each broken word's repair looks up
+    worked out once for the entry: where each word is, where the option it
+    belongs to starts and ends, and what each option meant. Per word, each
+    was a scan of the entry (quadratic with thousands of stray words)."""
+
+    def __init__(self, service: Service):
+        self.service = service
+        self.words = words = service.arguments
+        self.index = {(word.line, word.column): i for i, word in enumerate(words)}
+        # The -o word each word follows (None after another flag), and the
+        # last word before the next flag.
+        self.starts: list[int | None] = []
+        start: int | None = None
+        for i, word in enumerate(words):
+            if word.text.startswith("-o"):   # -o name=value, or getopt's -oname=value
+                start = i
+            elif word.text.startswith("-"):
+                start = None
+            self.starts.append(start)
+        self.ends = [0] * len(words)
+        end = len(words) - 1
+        for i in range(len(words) - 1, -1, -1):
+            self.ends[i] = end
+            if words[i].text.startswith("-"):
+                end = i - 1
+        self._intended: dict[tuple[int, int], tuple[str, str, int] | None] = {}
+
+    def intended(self, start: int, broken: int) -> tuple[str, str, int] | None:
+        """_intended, once per option: its broken words all mean the same."""
+        key = (start, self.ends[broken])
+        if key not in self._intended:
+            self._intended[key] = _intended(self.words, start, self.ends[broken])
+        return self._intended[key]
+
+
+def repair(entry: _Words, line: int, column: int, path: str) -> Fix:
+    """The fix for the broken word at ``line:column`` of the entry."""
+    service, words = entry.service, entry.words
+    index = entry.index[(line, column)]
     word = words[index]
-    option_start = _option_start(words, index)
+    option_start = entry.starts[index]
     if option_start is not None and _after_complete_option(words, option_start, index):
         option_start = None
     if option_start is None:
@@ -47,7 +87,7 @@ def repair(service: Service, line: int, column: int, path: str) -> Fix:
                    "accepts only options such as -o name=value after the command", (),
                    (Edit("replace", path, word.text, "", service.key,
                          span=_span(word, word)),), safety="safe")
-    intended = _intended(words, option_start, index)
+    intended = entry.intended(option_start, index)
     if intended is None:
         return Fix(f"Write the option of {service.key} as -o name=value (no blanks "
                    "around '='), or as -o { name = value }")
@@ -80,27 +120,11 @@ def _after_complete_option(words: list[Token], start: int, index: int) -> bool:
     return "=" in words[first].text
 
 
-def _option_start(words: list[Token], index: int) -> int | None:
-    """Where the ``-o`` option that the broken word belongs to begins."""
-    position = index
-    while position >= 0:
-        text = words[position].text
-        if text.startswith("-o"):   # -o name=value, or getopt's -oname=value
-            return position
-        if text.startswith("-"):
-            return None
-        position -= 1
-    return None
-
-
-def _intended(words: list[Token], start: int,
-              broken: int) -> tuple[str, str, int] | None:
-    """Join the words of one mistyped option back into (name, value, index
-    of its last word); None when what was meant cannot be told."""
-    end = broken
-    # take the broken word and any stray words after it, up to the next option
-    while end + 1 < len(words) and not words[end + 1].text.startswith("-"):
-        end += 1
+def _intended(words: list[Token], start: int, end: int) -> tuple[str, str, int] | None:
+    """Join the words of one mistyped option, from its ``-o`` to ``end``
+    (its broken word and any stray words after it, up to the next option),
+    back into (name, value, index of its last word); None when what was
+    meant cannot be told."""
     pieces = [words[start].text[2:]] + [word.text for word in words[start + 1:end + 1]]
     # Postfix joins a value's continuation lines with one space.
     text = " ".join(part.strip(BLANKS) for part in " ".join(pieces).split("\n")).strip(BLANKS)
