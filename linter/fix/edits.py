@@ -33,9 +33,13 @@ class MainIndex:
 
     def __init__(self, main: MainCf):
         self.definitions: dict[str, list[Parameter]] = {}
+        # (name, line) -> the definition there: a duplicate's own removal
+        # finds it without a scan of every definition of the name.
+        self.at_line: dict[tuple[str, int], Parameter] = {}
         self.families: dict[str, int] = {}
         for param in main.parameters:
             self.definitions.setdefault(param.name, []).append(param)
+            self.at_line[(param.name, param.line)] = param
             words = param.name.split("_")
             for length in range(1, len(words)):
                 self.families["_".join(words[:length]) + "_"] = param.node.lines[-1].number
@@ -86,8 +90,10 @@ def remove_parameter(index: MainIndex, name: str, line: int | None = None) -> Pa
     """Remove every definition, so no earlier duplicate takes over; with
     ``line``, only the definition that starts there (a duplicate)."""
     patches = Patches()
-    definitions = [param for param in index.definitions.get(name, ())
-                   if line in (None, param.line)]
+    if line is None:
+        definitions = index.definitions.get(name, [])
+    else:
+        definitions = [index.at_line[(name, line)]] if (name, line) in index.at_line else []
     if not definitions:
         raise EditError(f"{name} is not set in main.cf")
     for param in definitions:
@@ -106,30 +112,47 @@ def _continuation_lines(node: Node) -> list[Line]:
 # -- master.cf ----------------------------------------------------------------
 
 def master_patches(edit: Edit, master: MasterCf,
-                   services: dict[str, Service] | None = None) -> Patches:
+                   services: dict[str, Entry] | None = None) -> Patches:
     """``services``: ``service_index(master)``, when many edits share one
     master.cf (each would otherwise search every entry)."""
     if edit.action == "add-service":
         return add_service(master, edit)
     services = service_index(master) if services is None else services
-    service = services.get(edit.service or "")
-    if service is None:
+    entry = services.get(edit.service or "")
+    if entry is None:
         raise EditError(f"master.cf has no entry {edit.service}")
     if edit.action == "set":
-        return set_option(service, edit.name, edit.value or "")
+        return set_option(entry, edit.name, edit.value or "")
     if edit.action == "remove":
-        return remove_option(service, edit.name)
+        return remove_option(entry, edit.name)
     if edit.action == "rename-service":
-        return rename_service(service, edit.name)
+        return rename_service(entry.service, edit.name)
     if edit.action == "replace":
-        return replace_words(service, edit.span, edit.value or "")
+        return replace_words(entry, edit.span, edit.value or "")
     raise EditError(f"unknown edit action {edit.action!r}")
 
 
-def service_index(master: MasterCf) -> dict[str, Service]:
+class Entry:
+    """A master.cf entry as its edits see it: its lines by number and its
+    ``-o`` options' spans by name, worked out once for all the edits of the
+    entry (per edit, each was a scan of the entry: quadratic when
+    thousands of options of one entry are fixed)."""
+
+    def __init__(self, service: Service):
+        self.service = service
+        self.lines = {line.number: line for line in service.node.lines}
+        self._spans: dict[str, list[tuple[Position, Position]]] | None = None
+
+    def option_spans(self, name: str) -> list[tuple[Position, Position]]:
+        if self._spans is None:
+            self._spans = _option_spans(self.service)
+        return self._spans.get(name, [])
+
+
+def service_index(master: MasterCf) -> dict[str, Entry]:
     """Each ``name/type`` and its entry (the last one when duplicated:
     master uses that one)."""
-    return {service.key: service for service in master.services}
+    return {service.key: Entry(service) for service in master.services}
 
 
 def option_text(name: str, value: str) -> str:
@@ -139,27 +162,28 @@ def option_text(name: str, value: str) -> str:
     return f"-o {name}={value}"
 
 
-def set_option(service: Service, name: str, value: str) -> Patches:
+def set_option(entry: Entry, name: str, value: str) -> Patches:
     """Change the ``-o`` in force, or add one on a line of its own."""
     patches = Patches()
-    spans = option_spans(service, name)
+    service = entry.service
+    spans = entry.option_spans(name)
     if spans:
         start, end = spans[-1]
-        _replace_span(patches, service, start, end, option_text(name, value))
+        _replace_span(patches, entry, start, end, option_text(name, value))
         return patches
     indent = _option_indent(service)
     patches.insert_after(service.node.lines[-1].number, [indent + option_text(name, value)])
     return patches
 
 
-def remove_option(service: Service, name: str) -> Patches:
+def remove_option(entry: Entry, name: str) -> Patches:
     """Remove every ``-o name=...`` of the entry (the last one wins, so an
     earlier one would take over)."""
     patches = Patches()
-    spans = option_spans(service, name)
+    service, lines = entry.service, entry.lines
+    spans = entry.option_spans(name)
     if not spans:
         raise EditError(f"{service.key} has no -o {name}")
-    lines = {line.number: line for line in service.node.lines}
     for start, end in spans:
         if start.line != end.line:
             raise EditError(f"-o {name} of {service.key} spans lines")
@@ -191,27 +215,29 @@ def rename_service(service: Service, new_name: str) -> Patches:
     return patches
 
 
-def replace_words(service: Service, span, text: str) -> Patches:
+def replace_words(entry: Entry, span, text: str) -> Patches:
     if span is None:
         raise EditError("a replace edit needs a span")
     start_line, start_column, end_line, end_column = span
     patches = Patches()
-    _replace_span(patches, service, Position(start_line, start_column),
+    _replace_span(patches, entry, Position(start_line, start_column),
                   Position(end_line, end_column), text)
     return patches
 
 
-def _replace_span(patches: Patches, service: Service, start: Position, end: Position,
+def _replace_span(patches: Patches, entry: Entry, start: Position, end: Position,
                   text: str) -> None:
     if start.line == end.line:
         patches.replace(start.line, start.column - 1, end.column - 1, text)
         return
-    lines = service.node.lines
-    inside = [line for line in lines if start.line < line.number < end.line]
+    lines = entry.lines   # an entry's lines are consecutive
+    if start.line not in lines or end.line not in lines:
+        raise EditError(f"the words to rewrite are not all in {entry.service.key}")
+    inside = [lines[number] for number in range(start.line + 1, end.line)]
     if any(line_kind(line.text) is not NodeKind.STRAY for line in inside):
-        raise EditError(f"the words to rewrite in {service.key} have comments between them")
-    first = next(line for line in lines if line.number == start.line)
-    last = next(line for line in lines if line.number == end.line)
+        raise EditError(f"the words to rewrite in {entry.service.key} have comments "
+                        "between them")
+    first, last = lines[start.line], lines[end.line]
     rest = last.content[end.column - 1:]
     patches.replace(first.number, start.column - 1, len(first.content), text)
     for line in inside:
@@ -250,8 +276,8 @@ class Position(tuple):
         return self[1]
 
 
-def option_spans(service: Service, name: str) -> list[tuple[Position, Position]]:
-    """Start and end of each ``-o name=value`` (both words) of the entry."""
+def _option_spans(service: Service) -> dict[str, list[tuple[Position, Position]]]:
+    """Start and end of each ``-o name=value`` (both words) of the entry, by name."""
     logical = LogicalText(service.node.logical_lines)
     # The parser's words of the entry, unless it stopped reading them
     # (MAX_WORDS): then the entry's own, all of them.
@@ -259,10 +285,9 @@ def option_spans(service: Service, name: str) -> list[tuple[Position, Position]]
     if len(tokens) >= MAX_WORDS:
         tokens = logical.tokens(braces=True)
     index = {(token.line, token.column): number for number, token in enumerate(tokens)}
-    spans = []
+    starts = _line_offsets(logical)
+    spans: dict[str, list[tuple[Position, Position]]] = {}
     for override in service.overrides:
-        if override.name != name:
-            continue
         number = index.get((override.line, override.column))
         if number is None:
             continue
@@ -270,23 +295,26 @@ def option_spans(service: Service, name: str) -> list[tuple[Position, Position]]
         first = token
         if not token.text.startswith("-o") and number > 0 and tokens[number - 1].text == "-o":
             first = tokens[number - 1]
-        spans.append((Position(first.line, first.column), _end(logical, token)))
+        spans.setdefault(override.name, []).append(
+            (Position(first.line, first.column), _end(logical, starts, token)))
     return spans
 
 
-def _end(logical: LogicalText, token: Token) -> Position:
-    offset = _offset(logical, token) + len(token.text) - 1
+def _line_offsets(logical: LogicalText) -> dict[int, int]:
+    """Where each of the entry's text lines starts in its logical text."""
+    starts, offset = {}, 0
+    for line in logical.lines:
+        starts[line.number] = offset
+        offset += len(line.content) + 1
+    return starts
+
+
+def _end(logical: LogicalText, starts: dict[int, int], token: Token) -> Position:
+    if token.line not in starts:
+        raise EditError(f"token at line {token.line} is not in its entry")
+    offset = starts[token.line] + token.column - 1 + len(token.text) - 1
     line, column = logical.position(offset)
     return Position(line, column + 1)
-
-
-def _offset(logical: LogicalText, token: Token) -> int:
-    offset = 0
-    for line in logical.lines:
-        if line.number == token.line:
-            return offset + token.column - 1
-        offset += len(line.content) + 1
-    raise EditError(f"token at line {token.line} is not in its entry")
 
 
 # -- activating or adding a service ---------------------------------------------
