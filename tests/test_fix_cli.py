@@ -254,6 +254,21 @@ def test_fixing_a_file_with_thousands_of_diagnostics_takes_linear_time(tmp_path)
     assert "smtpd_use_tls" not in (tmp_path / "main.cf").read_text()
 
 
+def test_fixing_thousands_of_duplicate_definitions_takes_linear_time(tmp_path):
+    """Each duplicate's removal finds its own definition by (name, line):
+    a scan of every definition of the name per removal took 121 s for
+    20,000 duplicates."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.cf").write_text("compatibility_level = 3.6\n" + "".join(
+        f"smtpd_tls_loglevel = {i % 2}\n" for i in range(10_000)))
+    (tmp_path / "master.cf").write_text("smtp inet n - n - - smtpd\n")
+    result = smtplint_limited("lint", "--fix", "--unsafe-fixes", "-qq", ".", cwd=tmp_path,
+                              seconds=15, memory_mb=900)
+    assert_no_traceback(result)
+    assert (tmp_path / "main.cf").read_text() == ("compatibility_level = 3.6\n"
+                                                 "smtpd_tls_loglevel = 1\n")
+
+
 def test_fix_refuses_standard_input_and_diff_takes_it(tmp_path):
     work = repo(tmp_path, RISKY)
     text = (RISKY / "master.cf").read_text()
