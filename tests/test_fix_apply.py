@@ -50,6 +50,32 @@ def test_only_the_fix_that_brings_a_new_error_is_left_out_when_lines_move():
     assert "tls-cert-missing" in after and "submission-tls-not-required" in after
 
 
+def test_the_one_culprit_among_hundreds_of_fixes_is_found_in_a_few_trials():
+    """Each trial lints the pair: the culprit (requiring TLS without a
+    certificate) sits before 400 safe fixes of the same entry, and is found
+    by bisection, not by leaving the fixes out one at a time. (Adding the
+    465 service would need a certificate too.)"""
+    master = ("submission inet n - n - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n"
+              "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
+              + "".join(f"  -o smtpd_tls_loglevel = {i % 2}\n  -o foo_{i}=1\n"
+                        for i in range(200)))
+    calls = []
+
+    def counting(config):
+        calls.append(1)
+        return _lint(config)
+
+    texts = {PAIR.main: NO_CERTIFICATE_MAIN, PAIR.master: master}
+    result = fix_pairs([PAIR], texts, counting, FixPolicy(unsafe=True).allows, "3.7")
+    refused = [m for m in result.messages if "fix not applied" in m]
+    assert sorted(m.split(": ")[1] for m in refused) == [   # both would need a certificate
+        "submission-tls-not-required", "submissions-service-missing"], refused
+    fixed = result.fixed[PAIR.master]
+    assert "foo_" not in fixed and " = " not in fixed and "smtpd_tls_security_level" not in fixed
+    assert fixed.count("-o smtpd_tls_loglevel=") == 200
+    assert len(calls) < 30, len(calls)   # one trial per fix: over 400
+
+
 OBSOLETE_MAIN = ("smtpd_tls_chain_files = /k.pem, /c.pem\n"
                  "smtpd_use_tls = yes\n"
                  "smtpd_enforce_tls = yes\n"

@@ -197,7 +197,13 @@ class _PairState:
                   lint, allows) -> list[Finding]:
         """Leave suspects out, the later findings' first (the earlier fix
         wins), until the problem goes; then bring back each one it does not
-        need, so a fix that merely sits beside the culprits is applied."""
+        need, so a fix that merely sits beside the culprits is applied.
+
+        Each trial lints the whole pair, so the fewest later suspects to
+        leave out are found by bisection (leaving out more never brings the
+        problem back), and the last of them, usually the one culprit, is
+        tried alone first: a few trials, not one per suspect (thousands of
+        fixes in one entry made the search quadratic)."""
         def brings(left_out: list[Finding]) -> bool:
             skip = self.excluded | {identity(f) for f in left_out}
             trial = plan([f for f in findings if identity(f) not in skip], allows)
@@ -205,13 +211,19 @@ class _PairState:
             return key in {found for _, found, _ in self._fresh(texts, trial_texts,
                                                                 trial_edits, lint, allows)}
 
-        left_out: list[Finding] = []
-        for suspect in reversed(suspects):
-            left_out.append(suspect)
-            if not brings(left_out):
-                break
-        else:
+        later_first = list(reversed(suspects))
+        if brings(later_first):
             return suspects
+        brought, gone = 0, len(later_first)   # leaving out none brings it
+        while gone - brought > 1:
+            middle = (brought + gone) // 2
+            if brings(later_first[:middle]):
+                brought = middle
+            else:
+                gone = middle
+        left_out = later_first[:gone]
+        if len(left_out) > 1 and not brings(left_out[-1:]):
+            return left_out[-1:]
         for suspect in left_out[:-1]:
             rest = [f for f in left_out if f is not suspect]
             if not brings(rest):
