@@ -76,6 +76,31 @@ def test_the_one_culprit_among_hundreds_of_fixes_is_found_in_a_few_trials():
     assert len(calls) < 30, len(calls)   # one trial per fix: over 400
 
 
+def test_the_culprits_of_hundreds_of_services_are_searched_side_by_side():
+    """300 submission services without a certificate: each requires TLS in
+    a fix of its own that would bring tls-cert-missing. One search judges
+    all of them in each trial (one search per service was 300 times its
+    trials)."""
+    master = "".join(f"10.0.{i // 250}.{i % 250 + 1}:587 inet n - n - - smtpd\n"
+                     "  -o smtpd_sasl_auth_enable=yes\n"
+                     "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
+                     for i in range(300))
+    calls = []
+
+    def counting(config):
+        calls.append(1)
+        return _lint(config)
+
+    texts = {PAIR.main: NO_CERTIFICATE_MAIN, PAIR.master: master}
+    result = fix_pairs([PAIR], texts, counting, FixPolicy(unsafe=True).allows, "3.7")
+    refused = [m for m in result.messages if "fix not applied" in m]
+    assert sum("submission-tls-not-required" in m for m in refused) == 300
+    fixed = result.fixed[PAIR.master]
+    assert fixed.count("-o smtpd_sender_restrictions=reject_sender_login_mismatch") == 300
+    assert "smtpd_tls_security_level" not in fixed
+    assert len(calls) < 40, len(calls)
+
+
 OBSOLETE_MAIN = ("smtpd_tls_chain_files = /k.pem, /c.pem\n"
                  "smtpd_use_tls = yes\n"
                  "smtpd_enforce_tls = yes\n"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from linter.engine.findings import Edit, Finding
+from linter.fix.blame import culprits
 from linter.fix.compose import Plan, plan
 from linter.fix.edits import (
     EditError,
@@ -182,53 +183,27 @@ class _PairState:
 
     def _blame(self, fresh, chosen: Plan, findings, config, texts, lint,
                allows) -> dict[Finding, str]:
-        """Which fixes bring each new problem: of the fixes that edit the
-        service it is about (else main.cf), the fewest without which it does
-        not appear; all of them when leaving them all out does not help."""
-        blamed: dict[Finding, str] = {}
+        """Which fixes bring each new problem (linter.fix.blame): of the
+        fixes that edit the service it is about (else main.cf), the fewest
+        without which it does not appear."""
+        problems: dict[tuple, list[Finding]] = {}
+        caused_by: dict[tuple, str] = {}
         for service, key, caused in fresh:
-            suspects = _suspects(service, chosen)
-            for finding in self._culprits(key, suspects, findings, config, texts, lint,
-                                          allows):
-                blamed.setdefault(finding, caused)
-        return blamed
+            problems.setdefault(key, _suspects(service, chosen))
+            caused_by.setdefault(key, caused)
 
-    def _culprits(self, key: tuple, suspects: list[Finding], findings, config, texts,
-                  lint, allows) -> list[Finding]:
-        """Leave suspects out, the later findings' first (the earlier fix
-        wins), until the problem goes; then bring back each one it does not
-        need, so a fix that merely sits beside the culprits is applied.
-
-        Each trial lints the whole pair, so the fewest later suspects to
-        leave out are found by bisection (leaving out more never brings the
-        problem back), and the last of them, usually the one culprit, is
-        tried alone first: a few trials, not one per suspect (thousands of
-        fixes in one entry made the search quadratic)."""
-        def brings(left_out: list[Finding]) -> bool:
+        def trial(left_out: Iterable[Finding]) -> set:
             skip = self.excluded | {identity(f) for f in left_out}
-            trial = plan([f for f in findings if identity(f) not in skip], allows)
-            trial_texts, trial_edits, _ = apply_edits(config, trial.edits, texts)
-            return key in {found for _, found, _ in self._fresh(texts, trial_texts,
-                                                                trial_edits, lint, allows)}
+            trial_plan = plan([f for f in findings if identity(f) not in skip], allows)
+            trial_texts, trial_edits, _ = apply_edits(config, trial_plan.edits, texts)
+            return {found for _, found, _ in self._fresh(texts, trial_texts, trial_edits,
+                                                         lint, allows)}
 
-        later_first = list(reversed(suspects))
-        if brings(later_first):
-            return suspects
-        brought, gone = 0, len(later_first)   # leaving out none brings it
-        while gone - brought > 1:
-            middle = (brought + gone) // 2
-            if brings(later_first[:middle]):
-                brought = middle
-            else:
-                gone = middle
-        left_out = later_first[:gone]
-        if len(left_out) > 1 and not brings(left_out[-1:]):
-            return left_out[-1:]
-        for suspect in left_out[:-1]:
-            rest = [f for f in left_out if f is not suspect]
-            if not brings(rest):
-                left_out = rest
-        return left_out
+        blamed: dict[Finding, str] = {}
+        for key, found in culprits(problems, trial).items():
+            for finding in found:
+                blamed.setdefault(finding, caused_by[key])
+        return blamed
 
 
 def _renames(edits: Iterable[Edit], earlier: dict) -> dict:
