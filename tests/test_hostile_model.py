@@ -243,6 +243,29 @@ def test_many_broken_words_of_one_entry_take_linear_time(tmp_path, master, broke
     assert len(found) == broken and all(f["fix"]["edits"] for f in found)
 
 
+@pytest.mark.parametrize("main, master, seconds", [
+    ("smtpd_sasl_auth_enable = yes\nsmtpd_tls_security_level = encrypt\n",
+     "".join(f"10.{i // 62500}.{i // 250 % 250}.{i % 250 + 1}:smtp inet n - n - - smtpd\n"
+             for i in range(16_000))
+     + "submission inet n - n - - smtpd\n", 12),
+    ("smtpd_tls_chain_files = /k.pem, /c.pem\nsmtpd_tls_cert_file = /c.pem\n",
+     "".join(f"10.0.{i // 250}.{i % 250 + 1}:submissions inet n - n - - smtpd\n"
+             "  -o smtpd_tls_wrappermode=yes\n  -o smtpd_tls_security_level=encrypt\n"
+             for i in range(8_000)), 25),
+])
+def test_many_services_share_what_holds_for_all_of_them(tmp_path, main, master, seconds):
+    """A main.cf cause's fix (mx-sasl-enabled, mx-tls-required) and what
+    holds for every service (tls-setting-ignored) are worked out once, not
+    once per service: 16,000 port-25 listeners took over 20 s (5 now),
+    8,000 submissions services 85 s (6 now)."""
+    fired = rules_fired(lint_json(tmp_path, "compatibility_level = 3.6\n" + main, master,
+                                  seconds=seconds, memory_mb=900))
+    if "smtpd_sasl_auth_enable" in main:
+        assert len(fired["mx-sasl-enabled"]) == len(fired["mx-tls-required"]) == 1
+    else:
+        assert len(fired["tls-setting-ignored"]) == 8_001
+
+
 def _doubling(name: str, word: str, levels: int) -> str:
     """``name`` holds ``word`` 2**levels times, in a few short lines."""
     lines = [f"{name}0 = {word},"]

@@ -16,19 +16,30 @@ SASL = "smtpd_sasl_auth_enable"
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     problems = []
+    main_fixes: dict = {}   # by main.cf line: the same for every port-25 service
     for view in scope.services:
         setting = view.setting(SASL)
         if is_yes(setting) is not True or setting is None:
             continue
-        problems.append(Problem(view, setting, fix=_fix(scope, view, setting)))
+        if setting.source.kind == "master":
+            fix = _option_fix(scope, view, setting)
+        else:
+            if setting.source not in main_fixes:
+                main_fixes[setting.source] = _main_fix(scope, setting)
+            fix = main_fixes[setting.source]
+        problems.append(Problem(view, setting, fix=fix))
     return report(rule, scope, problems)
 
 
-def _fix(scope: Scope, view: ServiceView, setting: Setting) -> Fix:
-    if setting.source.kind == "master":
-        return Fix(f"Remove -o {SASL}={setting.raw.strip()} from {view.label}", (),
-                   (Edit("remove", scope.master_path, SASL, service=view.service.key),))
-    # Otherwise main.cf turned it on: Postfix's default is no.
+def _option_fix(scope: Scope, view: ServiceView, setting: Setting) -> Fix:
+    return Fix(f"Remove -o {SASL}={setting.raw.strip()} from {view.label}", (),
+               (Edit("remove", scope.master_path, SASL, service=view.service.key),))
+
+
+def _main_fix(scope: Scope, setting: Setting) -> Fix:
+    """main.cf turned it on (Postfix's default is no): remove it there and
+    enable it per submission service. Worked out once, not once per port-25
+    service (thousands of listeners made it quadratic)."""
     relying = [other for other in scope.config.smtpd_services()
                if other.role in ("submission", "submissions")
                and _inherits(other, SASL) and is_yes(other.setting(SASL)) is True]

@@ -27,6 +27,7 @@ WRAPPER = "smtpd_tls_wrappermode"
 
 def check(rule, scope: Scope) -> Iterator[Finding]:
     problems = []
+    main_fixes: dict[str, Fix] = {}
     for view in scope.services:
         if view.tls not in ("required", "wrapper") or is_loopback(view) or templated(view):
             continue
@@ -40,11 +41,13 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
         problems.append(Problem(view, cause, {"detail": detail, "detail_short": short,
                                               "obsolete": obsolete_note(cause),
                                               "origin": cause_origin(cause)},
-                                _fix(scope, view, cause)))
+                                _fix(scope, view, cause, main_fixes)))
     return report(rule, scope, problems)
 
 
-def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix:
+def _fix(scope: Scope, view: ServiceView, cause: Setting, main_fixes: dict) -> Fix:
+    """``main_fixes``: the main.cf fix by TLS mode, worked out once for all
+    port-25 services (per service, thousands of listeners made it quadratic)."""
     wrapper = view.tls == "wrapper"
     if cause.source.kind == "master":
         if wrapper:
@@ -55,12 +58,20 @@ def _fix(scope: Scope, view: ServiceView, cause: Setting) -> Fix:
         return Fix(f"Make TLS opportunistic on {view.label}: -o {LEVEL}=may",
                    (f"  -o {LEVEL}=may",),
                    (Edit("set", scope.master_path, LEVEL, "may", view.service.key),))
-    name, safe, strict, role = ((WRAPPER, "no", "yes", "submissions") if wrapper
+    if view.tls not in main_fixes:
+        main_fixes[view.tls] = _main_fix(scope, view.tls)
+    return main_fixes[view.tls]
+
+
+def _main_fix(scope: Scope, tls: str) -> Fix:
+    """Make main.cf's value opportunistic; the submission services of the
+    same TLS mode that relied on it get their own -o."""
+    name, safe, strict, role = ((WRAPPER, "no", "yes", "submissions") if tls == "wrapper"
                                 else (LEVEL, "may", "encrypt", "submission"))
     lines = [f"{name} = {safe}"]
     edits = [Edit("set", scope.main_path, name, safe)]
     relying = [other for other in scope.config.smtpd_services()
-               if other.role == role and other.tls == view.tls and _inherits(other, name)]
+               if other.role == role and other.tls == tls and _inherits(other, name)]
     for other in relying:
         lines.append(f"  -o {name}={strict}")
         edits.append(Edit("set", scope.master_path, name, strict, other.service.key))

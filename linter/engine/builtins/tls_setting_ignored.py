@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
+
 from linter.engine.builtins.tls_mode import templated
 from linter.engine.findings import Edit, Finding, Fix
 from linter.engine.run import Problem, Scope, quote, report
@@ -27,12 +29,36 @@ def check(rule, scope: Scope) -> Iterator[Finding]:
 
 
 def _problems(scope: Scope) -> Iterator[Problem]:
+    every = _EveryService(scope)
     for view in scope.services:
         if templated(view):
             continue
-        yield from _wrapper(scope, view)
-        yield from _legacy_certificates(scope, view)
+        yield from _wrapper(scope, view, every)
+        yield from _legacy_certificates(scope, view, every)
         yield from _client_parameters(scope, view)
+
+
+class _EveryService:
+    """What holds for every smtpd service, worked out once a run when a
+    service asks (per service, thousands of services made it quadratic)."""
+
+    def __init__(self, scope: Scope):
+        self._services = scope.config.smtpd_services()
+
+    @cached_property
+    def wraps(self) -> bool:
+        return all(view.tls == "wrapper" for view in self._services)
+
+    @cached_property
+    def uses_chain_files(self) -> bool:
+        """Every TLS smtpd service uses chain files, so main.cf's legacy
+        certificate parameters are dead everywhere and safe to delete."""
+        for view in self._services:
+            chain = view.setting("smtpd_tls_chain_files")
+            if view.tls != "none" and (chain is None or not chain.known
+                                       or not chain.value.strip()):
+                return False
+        return True
 
 
 def _explicit(setting: Setting, data) -> bool:
@@ -45,21 +71,21 @@ def _explicit(setting: Setting, data) -> bool:
             and setting.value.strip() != data.defaults[setting.name].strip())
 
 
-def _wrapper(scope: Scope, view: ServiceView) -> Iterator[Problem]:
+def _wrapper(scope: Scope, view: ServiceView, every: _EveryService) -> Iterator[Problem]:
     if view.tls != "wrapper":
         return
-    every_user_wraps = all(other.tls == "wrapper" for other in scope.config.smtpd_services())
     for name in WRAPPER_IGNORES:
         setting = view.setting(name)   # both are Postfix parameters: never None
         if not _explicit(setting, scope.config.data):
             continue
-        if setting.source.kind == "main" and not every_user_wraps:
+        if setting.source.kind == "main" and not every.wraps:
             continue  # main.cf's value is meant for the STARTTLS services
         reason = "wrappermode (implicit TLS) ignores it: TLS is always on"
         yield _finding(scope, view, setting, reason)
 
 
-def _legacy_certificates(scope: Scope, view: ServiceView) -> Iterator[Problem]:
+def _legacy_certificates(scope: Scope, view: ServiceView,
+                         every: _EveryService) -> Iterator[Problem]:
     if view.tls not in ("optional", "required", "wrapper"):
         return
     chain = view.setting("smtpd_tls_chain_files")
@@ -71,21 +97,11 @@ def _legacy_certificates(scope: Scope, view: ServiceView) -> Iterator[Problem]:
             continue
         if name == "smtpd_tls_key_file" and setting.source.kind == "default":
             continue  # its default follows smtpd_tls_cert_file
-        if setting.source.kind != "master" and not _chain_everywhere(scope):
+        if setting.source.kind != "master" and not every.uses_chain_files:
             continue  # main.cf's certificate is in force for another TLS service
         reason = (f"smtpd_tls_chain_files={quote(chain.value)} is set, and then "
                   "smtpd ignores the legacy certificate parameters")
         yield _finding(scope, view, setting, reason)
-
-
-def _chain_everywhere(scope: Scope) -> bool:
-    """Every TLS smtpd service uses chain files, so main.cf's legacy
-    certificate parameters are dead everywhere and safe to delete."""
-    for view in scope.config.smtpd_services():
-        chain = view.setting("smtpd_tls_chain_files")
-        if view.tls != "none" and (chain is None or not chain.known or not chain.value.strip()):
-            return False
-    return True
 
 
 def _client_parameters(scope: Scope, view: ServiceView) -> Iterator[Problem]:
