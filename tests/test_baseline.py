@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from limits import assert_no_traceback, smtplint_limited
+from limits import assert_no_traceback, run_limited, smtplint_limited
 from lint_helpers import bad_pair, lint, project
 
 RULE = "submission-tls-not-required"
@@ -218,6 +219,21 @@ def test_quote_and_unquote_round_trip(path, written):
     assert parse_line(f"{written} some-rule") == (path, "some-rule")
 
 
+def test_quote_forms_at_their_boundaries():
+    """\\x is for ASCII controls and the bytes os.fsdecode could not decode
+    (U+DC80-U+DCFF); other invisible characters below U+10000 are \\u, so
+    each form reads back as the character it came from."""
+    from linter.engine.baseline import quote, unquote
+
+    for path, written in [("\x7f", '"\\x7f"'), ("\x80", '"\\u0080"'),
+                          ("\udc7f", '"\\udc7f"'), ("\udc80", '"\\x80"'),
+                          ("\udcff", '"\\xff"'), ("\udd00", '"\\udd00"'),
+                          ("\uffff", '"\\uffff"'), ("\U000e0001", '"\\U000e0001"')]:
+        assert quote(path) == written, path
+        assert unquote(written) == (path, "")
+    assert quote("etc/X.Y/main.cf") == "etc/X.Y/main.cf"        # letters stay plain
+
+
 def test_unquote_escapes():
     from linter.engine.baseline import unquote
 
@@ -234,6 +250,35 @@ def test_unquote_escapes():
         unquote('"abc\\"')
 
 
+def test_unquote_escape_edges():
+    """\\x80 is the first byte that is not ASCII (a surrogate, as os.fsdecode
+    gives it); an escape cut short by the end of the line, or with "X"
+    among its digits, is a bad escape, not some other error."""
+    from linter.engine.baseline import unquote
+
+    assert unquote('"\\x7f\\x80\\u0080" r') == ("\x7f\udc80\x80", " r")
+    for text, escape in [('"\\x4', "x"), ('"\\x', "x"), ('"\\xXX" r', "x"),
+                         ('"\\uXXXX" r', "u"), ('"ab\\u00e', "u")]:
+        with pytest.raises(ValueError) as error:
+            unquote(text)
+        assert str(error.value) == f"bad escape '\\{escape}' in a quoted path"
+
+
+def test_unquote_ends_in_bounded_time_whatever_the_escapes():
+    """Every character and every escape moves the scan forward. Run in a
+    limited child first, so a scan that never ends fails the test instead
+    of hanging it."""
+    from linter.engine.baseline import unquote
+
+    texts = ['"ab" r', '"a\\\\b\\"c" r', '"\\x41\\x42" r', '"\\u00e9\\U0001f600!" r']
+    script = ("import sys; from linter.engine.baseline import unquote; "
+              "print(ascii([unquote(text) for text in sys.argv[1:]]))")
+    result = run_limited([sys.executable, "-c", script, *texts], seconds=10, memory_mb=512)
+    expected = [("ab", " r"), ('a\\b"c', " r"), ("AB", " r"), ("\u00e9\U0001f600!", " r")]
+    assert (result.code, result.out.strip()) == (0, ascii(expected)), result.err[-500:]
+    assert [unquote(text) for text in texts] == expected
+
+
 def test_parse_line():
     from linter.engine.baseline import parse_line
 
@@ -246,6 +291,10 @@ def test_parse_line():
     assert parse_line('"./a" rule-a') == ("./a", "rule-a")     # quoted: exactly as written
     with pytest.raises(ValueError):
         parse_line("lonely")
+    for line in ('"a"rule', '"a" rule extra', '"a"'):
+        with pytest.raises(ValueError) as error:
+            parse_line(line)
+        assert str(error.value) == "expected 'path rule-id' after the quoted path"
 
 
 def test_load_and_apply(tmp_path):
@@ -311,5 +360,7 @@ def test_render_and_generate(tmp_path):
     assert generate(findings, root) == (path, False, 3)
     assert generate([], root) == (path, True, 0)
     assert (tmp_path / ".smtplint-ignore").read_text() == HEADER
-    with pytest.raises(BaselineError, match=r"missing/\.smtplint-ignore: cannot write: "):
+    with pytest.raises(BaselineError) as error:
         generate(findings, str(tmp_path / "missing"))
+    assert str(error.value) == (f"{tmp_path}/missing/.smtplint-ignore: cannot write: "
+                                "No such file or directory")

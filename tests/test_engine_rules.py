@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import yaml
 from conftest import ROOT
 
 from linter.engine import rules as rules_module
+from linter.engine.explain import applies_text, rule_markdown
 from linter.engine.rules import (
     PROFILES,
     Rule,
@@ -60,6 +63,21 @@ def test_profiles_nest():
     assert basic.in_profile("safety") and basic.in_profile("production")
     assert _rule(profile="production").in_profile("production")
     assert not _rule(profile="production").in_profile("safety")
+
+
+@pytest.mark.parametrize("applies_to, text", [
+    ({"app": "any"}, "application SMTP-client endpoints"),
+    ({"app": ["gitea", "grafana"]}, "application SMTP-client endpoints of gitea, grafana"),
+    ({"probe": ["mx", "submission"]},
+     "live servers (smtplint probe), targets of role mx, submission"),
+    ({"host": "services"}, "the mail host (smtplint audit): services"),
+    ({"roles": ["mx", "other"]}, "smtpd services with role mx, other"),
+    ({"file": "main.cf"}, "main.cf"),
+])
+def test_explain_says_what_a_rule_applies_to(applies_to, text):
+    """The "Applies to" line of `smtplint explain` and docs/rules/*.md."""
+    assert applies_text(_rule(applies_to=applies_to)) == text
+    assert f"\n- Applies to: {text}\n" in rule_markdown(_rule(applies_to=applies_to))
 
 
 # --- built-in rules --------------------------------------------------------------------
@@ -132,6 +150,89 @@ def test_rule_from_dict_names_the_missing_key():
     del data["summary"]
     with pytest.raises(RuleError, match=r"^where.yaml: not a valid rule: missing 'summary'$"):
         rule_from_dict(data, "where.yaml")
+
+
+def test_rule_from_dict_defaults_and_every_optional_key():
+    """Optional keys left out get the Rule's empty defaults (never None: a
+    message is formatted, a note stripped); given, each one is kept."""
+    data = {"id": "x", "severity": "error", "profile": "basic", "summary": "s",
+            "description": "d", "applies_to": {"file": "main.cf"}, "check": {}}
+    rule = rule_from_dict(dict(data), "x.yaml")
+    assert rule == Rule(id="x", severity="error", tags=(), profile="basic", summary="s",
+                        description="d", applies_to={"file": "main.cf"}, check={},
+                        path="x.yaml")
+    assert (rule.tags, rule.message, rule.fix, rule.severity_by_role) == ((), "", None, {})
+    assert (rule.needs_main_cf, rule.partial_without_main_cf) == (False, False)
+    assert (rule.cause_message, rule.fix_safety, rule.fix_safety_note) == ("", "", "")
+    full = rule_from_dict(data | {
+        "tags": ["a", "b"], "message": "m", "fix": {"lines": ["l"]},
+        "severity_by_role": {"mx": "warning"}, "needs_main_cf": True,
+        "partial_without_main_cf": True, "cause_message": "c", "fix_safety": "unsafe",
+        "fix_safety_note": "why"}, "x.yaml")
+    assert (full.tags, full.message, full.fix, full.severity_by_role) == (
+        ("a", "b"), "m", {"lines": ["l"]}, {"mx": "warning"})
+    assert (full.needs_main_cf, full.partial_without_main_cf) == (True, True)
+    assert (full.cause_message, full.fix_safety, full.fix_safety_note) == ("c", "unsafe", "why")
+
+
+def test_yaml_is_read_with_the_c_loader_when_pyyaml_has_one(monkeypatch):
+    """The C loader is the fast path (start-up is mostly YAML); a PyYAML
+    built without libyaml still loads, with the pure-Python safe loader."""
+    class Loader(yaml.SafeLoader):
+        """Stands in for CSafeLoader: knows one tag SafeLoader does not."""
+
+    Loader.add_constructor("!seen", lambda loader, node: "seen")
+    monkeypatch.setattr(yaml, "CSafeLoader", Loader, raising=False)
+    assert rules_module._yaml_load("a: !seen x\n") == {"a": "seen"}
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    assert rules_module._yaml_load("a: [1, two]\n") == {"a": [1, "two"]}
+
+
+def test_compiled_rules_keep_the_yaml_loaders_order(tmp_path):
+    """Paths sort by their parts, as _rule_files does: ``postfix/x.yaml``
+    comes before ``postfix-x.yaml`` although "/" sorts after "-"."""
+    directory = _rules_tree(tmp_path)
+    text = (directory / "postfix" / "one.yaml").read_text()
+    (directory / "postfix-x.yaml").write_text(text.replace("id: submission-syslog-name",
+                                                           "id: rule-dash"))
+    compiled = tmp_path / "rules.json"
+    compiled.write_text(json.dumps(compile_rules(directory)))
+    found = compiled_rules(directory, compiled)
+    assert [rule.id for rule in found] == ["submission-syslog-name", "rule-dash"]
+    assert [rule.path for rule in found] == [str(path) for path in
+                                            rules_module._rule_files(directory)]
+
+
+def test_compiled_data_without_its_sources_is_not_used(tmp_path):
+    """No record of what was compiled: nothing says the data is current."""
+    directory = _rules_tree(tmp_path)
+    compiled = tmp_path / "rules.json"
+    data = compile_rules(directory)
+    del data["sources"]
+    compiled.write_text(json.dumps(data))
+    assert compiled_rules(directory, compiled) is None
+
+
+def test_compiled_data_is_read_as_utf8_whatever_the_locale(tmp_path):
+    """tools/gen_rule_data.py writes UTF-8 (ensure_ascii=False): under an
+    ASCII locale the data is still read, not dropped for the slow YAML path."""
+    directory = _rules_tree(tmp_path)
+    one = directory / "postfix" / "one.yaml"
+    one.write_text(one.read_text(encoding="utf-8").replace(
+        "summary: A submission", "summary: \u201cA\u201d submission"), encoding="utf-8")
+    compiled = tmp_path / "rules.json"
+    compiled.write_text(json.dumps(compile_rules(directory), ensure_ascii=False),
+                        encoding="utf-8")
+    summary = "\u201cA\u201d submission service logs under the same name as the MX service."
+    assert compiled_rules(directory, compiled)[0].summary == summary
+    script = ("import sys; from pathlib import Path; "
+              "from linter.engine.rules import compiled_rules; "
+              "found = compiled_rules(Path(sys.argv[1]), Path(sys.argv[2])); "
+              "print(ascii(found[0].summary) if found else None)")
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    result = subprocess.run([sys.executable, "-c", script, str(directory), str(compiled)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ascii(summary)
 
 
 def test_built_in_data_is_found_beside_or_inside_the_package(monkeypatch, tmp_path):
@@ -258,6 +359,34 @@ def test_schema_errors_are_located_at_the_first_line(tmp_path):
         load_user_rules(directory)
 
 
+def test_large_and_non_utf8_rule_files_are_refused_by_name(tmp_path):
+    """A rule file is a settings file: at most 1 MB (not the 16 MB of a
+    main.cf), strict UTF-8, and the error names the file and the byte."""
+    text = EXAMPLE.read_text()
+    directory = _user(tmp_path, text + "#" * (1024 * 1024) + "\n")
+    with pytest.raises(RuleError, match=r"rule.yaml: is 1.0 MB, larger than the 1 MB smtplint"):
+        load_user_rules(directory)
+    (tmp_path / "house" / "rule.yaml").write_bytes(text.encode() + b"# caf\xe9\n")
+    line = text.count("\n") + 1
+    with pytest.raises(RuleError) as error:
+        load_user_rules(directory)
+    assert str(error.value) == f"{directory}/rule.yaml:{line}:6: not UTF-8 (byte 0xe9)"
+
+
+def test_schema_errors_on_one_line_report_the_first_path(tmp_path):
+    """Two errors on the same line: the one whose path sorts first (other
+    before submission), named by its whole path."""
+    text = EXAMPLE.read_text().replace(
+        "severity: warning\n",
+        "severity: warning\nseverity_by_role: {submission: bogus, other: wrong}\n")
+    line = text.splitlines().index("severity_by_role: {submission: bogus, other: wrong}") + 1
+    directory = _user(tmp_path, text)
+    with pytest.raises(RuleError) as error:
+        load_user_rules(directory)
+    assert str(error.value).startswith(
+        f"{directory}/rule.yaml:{line}: severity_by_role/other: 'wrong' is not one of")
+
+
 class _Error:
     def __init__(self, message, validator, instance, validator_value=None):
         self.message, self.validator = message, validator
@@ -272,6 +401,13 @@ def test_schema_message_shortens_only_long_messages():
     assert schema_message(_Error(long, "enum", "w", ["error", "warning"])) == \
         "'w' is not one of ['error', 'warning']"
     assert schema_message(_Error(long, "pattern", "z")) == "'z' is not valid here (pattern)"
+    # the allowed values are cut at 200 characters, not at brief's usual 60
+    allowed = ["v" * 196]                             # repr: 200 characters
+    assert schema_message(_Error(long, "enum", "w", allowed)) == \
+        f"'w' is not one of {allowed!r}"
+    allowed = ["v" * 197]                             # repr: 201 characters
+    assert schema_message(_Error(long, "enum", "w", allowed)) == \
+        f"'w' is not one of {repr(allowed)[:199]}\u2026"
 
 
 def test_a_real_long_schema_message_is_brief(tmp_path):
@@ -415,3 +551,26 @@ def test_template_problem():
     assert template_problem("{c}", known) == "no field {c} (fields: a, b)"
     assert template_problem("{a.x}", known).startswith("not a valid template")
     assert template_problem("}", known).startswith("not a valid template")
+
+
+
+def test_template_problem_tries_fields_as_empty_text():
+    """Every field is text and may be empty: a format spec for text is
+    fine, indexing a character may fail (it would stop the lint)."""
+    known = frozenset({"a"})
+    assert template_problem("{a:>5}|{a!r}", known) is None
+    assert template_problem("{a[0]}", known) == "not a valid template: string index out of range"
+
+
+def test_optional_templates_left_out_are_no_problem():
+    """A rule without a message, or a fix with only some of description,
+    lines and edits, is usable."""
+    data = yaml.safe_load(EXAMPLE.read_text())
+    del data["message"]
+    del data["fix"]
+    assert usage_problem(data) is None
+    for fix in ({"description": "Set it"}, {"lines": ["  -o syslog_name=x"]},
+                {"edits": [{"action": "set", "name": "syslog_name", "value": "x"}]}):
+        assert usage_problem(data | {"fix": fix}) is None, fix
+    place, message = usage_problem(data | {"fix": {"lines": ["{nope}"]}})
+    assert place == ("fix", "lines", 0) and message.startswith("no field {nope}")

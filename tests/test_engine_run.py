@@ -13,11 +13,13 @@ from linter.engine.run import (
     Scope,
     ServiceSubject,
     cause_where,
+    is_yes,
     join_names,
     notes,
     origin,
     run_rules,
     services_in_scope,
+    template_fields,
 )
 from linter.postfix.main_cf import parse_main_cf
 from linter.postfix.master_cf import parse_master_cf
@@ -149,6 +151,8 @@ def test_a_main_cf_rule_points_at_the_parameter():
                                                     "value": "encrypt", "where": "service"}]})])
     assert [(f.path, f.line, f.column, f.parameter, f.service) for f in found] == [
         ("etc/main.cf", 2, 1, "smtpd_tls_security_level", None)]
+    assert (found[0].rule, found[0].severity, found[0].tags) == ("house-rule", "warning",
+                                                                 ("house",))
     assert found[0].message == "smtpd_tls_security_level=may (inherited from main.cf:2)"
     # without a service, a "service" edit goes to main.cf
     assert found[0].fix.description == "Set smtpd_tls_security_level"
@@ -199,6 +203,64 @@ def test_needs_main_cf_skips_the_rule_without_one_and_other_stages_never_run():
     assert run_rules(configuration(), [rule(check, {"probe": ["smtp"]})]) == []
 
 
+def test_undefined_names_are_empty_only_beside_a_main_cf():
+    """Without main.cf, a $name master.cf uses may be defined there: a
+    builtin check (here relay_control, in a rule that does not need main.cf)
+    must not judge it as empty. With a main.cf that lacks it, it is."""
+    import yaml
+    from conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "rules" / "postfix" / "relay-control-missing.yaml").read_text())
+    house = rule_from_dict(data | {"id": "house-relay", "needs_main_cf": False}, "house.yaml")
+    master = ("smtp inet n - y - - smtpd\n  -o smtpd_relay_restrictions=$custom_relay\n"
+              "  -o smtpd_recipient_restrictions=$custom_rcpt\n")
+    assert run_rules(configuration(None, master), [house]) == []
+    found = run_rules(configuration("compatibility_level = 3.6\n", master), [house])
+    assert [(f.rule, f.line) for f in found] == [("house-relay", 2)]        # at the -o
+    assert "$custom_relay is never defined" in found[0].message
+
+
+def test_a_fix_is_rendered_for_its_place_with_the_rules_safety():
+    """Edit values are templates too; the rule's fix_safety is the fix's
+    (without one, "unsafe")."""
+    fix = {"description": "d", "edits": [{"action": "set", "name": "smtpd_tls_loglevel",
+                                          "value": "{param}-for-{name}", "where": "service"}]}
+    found = _shared_findings(MAIN + "smtpd_tls_loglevel = 0\n", fix=fix, fix_safety="safe")
+    assert [(f.fix.edits[0].value, f.fix.safety) for f in found] == [
+        ("smtpd_tls_loglevel-for-smtp", "safe"), ("smtpd_tls_loglevel-for-127.0.0.1:2525", "safe")]
+    found = _shared_findings(MAIN + "smtpd_tls_loglevel = 0\n", fix=fix)
+    assert {f.fix.safety for f in found} == {"unsafe"}
+
+
+def test_template_fields():
+    """Every field is text: empty where there is no service or value, the
+    value and its raw form on one line, "unknown" TLS when it is."""
+    assert template_fields(None, None) == {
+        "param": "", "value": "", "raw": "", "origin": "not set", "service": "", "name": "",
+        "role": "", "tls": "", "port": ""}
+    config = configuration("smtpd_tls_security_level = {{ level }}\nbanner_name = mail\n"
+                           "smtpd_banner = $banner_name   ESMTP\n")
+    smtp = view(config, "smtp")
+    assert template_fields(smtp, smtp.setting("smtpd_banner")) == {
+        "param": "smtpd_banner", "value": "mail ESMTP", "raw": "$banner_name ESMTP",
+        "origin": "inherited from main.cf:3 (written as $banner_name ESMTP)",
+        "service": "smtp (master.cf:1)", "name": "smtp", "role": "mx", "tls": "unknown",
+        "port": "25"}
+    pickup = view(configuration(), "pickup")                  # not smtpd, no listener
+    assert template_fields(pickup, None) | {"origin": ""} == {
+        "param": "", "value": "", "raw": "", "origin": "", "service": "pickup (master.cf:6)",
+        "name": "pickup", "role": "", "tls": "optional", "port": ""}
+
+
+def test_is_yes():
+    """yes/no as smtpd reads them; no setting, or an unknown one, is None."""
+    context = configuration().context
+    assert is_yes(None) is None
+    assert is_yes(context.setting("smtpd_tls_auth_only")) is None       # a template
+    assert is_yes(context.setting("smtpd_use_tls")) is False
+    assert is_yes(configuration("smtpd_use_tls = YES\n").context.setting("smtpd_use_tls"))
+
+
 # --- notes ------------------------------------------------------------------------------
 
 def _note(config, *rules_):
@@ -229,6 +291,10 @@ def test_notes_without_main_cf_name_the_rules():
     unread = notes(lonely, skipped, "etc/prod.main.cf")[0]       # there, but not read
     assert unread.message == ("prod.main.cf beside this master.cf could not be read, so what "
                               "it sets is unknown; 2 rules could not judge: a-skipped, b-skipped")
+    # the file's name, whatever the separators and however deep
+    for path in ("srv/etc/prod.main.cf", "prod.main.cf", "C:\\etc\\prod.main.cf"):
+        assert notes(lonely, skipped, path)[0].message.startswith(
+            "prod.main.cf beside this master.cf could not be read"), path
 
 
 # --- shared causes ----------------------------------------------------------------------
@@ -253,6 +319,28 @@ def test_a_main_cf_cause_is_one_finding_there():
                                 "and 127.0.0.1:2525 (master.cf:4) (2)")
     assert [(r.line, r.label) for r in found[0].related] == [
         (1, "smtp/inet"), (4, "127.0.0.1:2525/inet")]
+    # the fix is rendered with the cause's fields too
+    assert found[0].fix.description == "Set smtpd_tls_loglevel in main.cf"
+
+
+def test_a_shared_finding_has_the_most_severe_services_severity():
+    """error before warning before info, not the alphabet ("info" <
+    "warning") nor the first service's."""
+    found = _shared_findings(MAIN + "smtpd_tls_loglevel = 0\n", severity_by_role={"mx": "info"})
+    assert [(f.line, f.severity) for f in found] == [(5, "warning")]
+    found = _shared_findings(MAIN + "smtpd_tls_loglevel = 0\n", severity="info",
+                             severity_by_role={"other": "error"})
+    assert [(f.line, f.severity) for f in found] == [(5, "error")]
+
+
+def test_without_a_cause_message_each_service_gets_its_own_finding():
+    """Only a rule with a cause_message can say which services a shared
+    cause reaches."""
+    found = _shared_findings(MAIN + "smtpd_tls_loglevel = 0\n", cause_message="")
+    assert [(f.path, f.service, f.message) for f in found] == [
+        ("etc/master.cf", "smtp/inet", "smtp (master.cf:1) smtpd_tls_loglevel"),
+        ("etc/master.cf", "127.0.0.1:2525/inet",
+         "127.0.0.1:2525 (master.cf:4) smtpd_tls_loglevel")]
 
 
 def test_a_default_cause_is_one_finding_on_line_1():
@@ -300,6 +388,9 @@ def test_cause_where_and_origin():
     assert origin(written) == "inherited from main.cf:3 (written as $alias)"
     assert origin(context.setting("smtpd_banner")).endswith(
         "; $undefined_thing is never defined)")
+    two = configuration("smtpd_banner = $zz_undefined $aa_undefined\n").context
+    assert origin(two.setting("smtpd_banner")).endswith(
+        "; $aa_undefined, $zz_undefined is never defined)")
     assert origin(context.setting("smtpd_tls_protocols")) == "the Postfix default"
 
 

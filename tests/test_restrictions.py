@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+from limits import run_limited
+
 from linter.engine.restrictions import (
     Client,
     evaluate,
@@ -110,6 +114,14 @@ def test_many_nested_classes_are_bounded():
     text = "smtpd_restriction_classes = " + " ".join(names) + "\n"
     text += "".join(f"c{i} = c{i + 1}, c{i + 1}, c{i + 1}\n" for i in range(39)) + "c39 = reject\n"
     text += "smtpd_client_restrictions = c0\n"
+    # in a limited child first: without the bound, 3**40 steps would never end
+    script = ("import sys; from linter.engine.restrictions import expanded_steps; "
+              "from linter.postfix.main_cf import parse_main_cf; "
+              "from linter.postfix.resolve import resolve; "
+              "context = resolve(parse_main_cf(sys.argv[1], 'main.cf'), None).context; "
+              "print(expanded_steps(context, 'smtpd_client_restrictions'))")
+    result = run_limited([sys.executable, "-c", script, text], seconds=10, memory_mb=512)
+    assert (result.code, result.out.strip()) == (0, "None"), result.err[-500:]
     assert expanded_steps(context(text), "smtpd_client_restrictions") is None
 
 
@@ -119,6 +131,67 @@ def test_undefined_reference_is_empty_when_every_definition_is_in_view():
     assert evaluate(config, STRANGER_LOCAL).outcome == "unknown"
     assert evaluate(config, STRANGER_REMOTE, undefined_empty=True).outcome == "accept"
     assert has_working_relay_check(config, "smtpd_relay_restrictions", True) is False
+
+
+def test_undefined_references_in_classes_are_empty_only_when_asked():
+    """undefined_empty reaches every class, however deep; without it (the
+    default of each function) an undefined name keeps the list unknown."""
+    from linter.engine.restrictions import evaluate_list, expanded_steps, list_steps
+
+    relay = "smtpd_relay_restrictions"
+    direct = context("compatibility_level = 3.6\nsmtpd_restriction_classes = outer\n"
+                     "outer = $nowhere reject_unauth_destination\nsmtpd_relay_restrictions = outer\n")
+    nested = context("compatibility_level = 3.6\nsmtpd_restriction_classes = outer, inner\n"
+                     "outer = inner\ninner = $nowhere reject_unauth_destination\n"
+                     "smtpd_relay_restrictions = outer\n")
+    for config in (direct, nested):
+        assert has_working_relay_check(config, relay, True) is True
+        assert has_working_relay_check(config, relay) is None
+        assert [s.name for s in expanded_steps(config, relay, True)] == [
+            "reject_unauth_destination"]
+        assert evaluate(config, STRANGER_REMOTE, True).outcome == "refuse"
+    assert [s.name for s in expanded_steps(nested, relay)] == ["inner"]     # stays a name
+    undefined = context("smtpd_relay_restrictions = $nowhere\n").setting(relay)
+    assert list_steps(undefined) is None and list_steps(undefined, True) == []
+    assert evaluate_list(relay, undefined, STRANGER_REMOTE).outcome == "unknown"
+
+
+def test_an_unknown_list_keeps_its_name_and_setting():
+    """Verdict.result finds an unknown list like any other, with its setting."""
+    from linter.engine.restrictions import evaluate_list
+
+    config = context("compatibility_level = 3.6\nsmtpd_relay_restrictions = {{ relay }}\n"
+                     "smtpd_helo_restrictions = $nowhere\n")
+    verdict = evaluate(config, STRANGER_LOCAL)
+    assert verdict.outcome == "unknown" and len(verdict.lists) == 5
+    for name in ("smtpd_relay_restrictions", "smtpd_helo_restrictions"):
+        result = verdict.result(name)
+        assert (result.parameter, result.setting, result.outcome) == (
+            name, config.setting(name), "unknown")
+        result = evaluate_list(name, config.setting(name), STRANGER_LOCAL)
+        assert (result.parameter, result.setting, result.outcome) == (
+            name, config.setting(name), "unknown")
+
+
+def test_class_inlining_bounds_are_exact():
+    """Classes inline 16 deep (the 17th stays a name) and up to 2000 steps
+    in all (each class name counts one); beyond that the list is unknown."""
+    from linter.engine.restrictions import expanded_steps
+
+    names = [f"c{i}" for i in range(17)]
+    text = "smtpd_restriction_classes = " + " ".join(names) + "\n"
+    text += "".join(f"c{i} = c{i + 1}\n" for i in range(16)) + "c16 = permit\n"
+    text += "smtpd_client_restrictions = c0\nsmtpd_helo_restrictions = c1\n"
+    config = context(text)
+    assert [s.name for s in expanded_steps(config, "smtpd_client_restrictions")] == ["c16"]
+    assert [s.name for s in expanded_steps(config, "smtpd_helo_restrictions")] == ["permit"]
+
+    def big(count: int):
+        return expanded_steps(context(
+            "smtpd_restriction_classes = big\nbig = " + ", ".join(["permit_mynetworks"] * count)
+            + "\nsmtpd_client_restrictions = big\n"), "smtpd_client_restrictions")
+    assert len(big(1999)) == 1999                         # with "big" itself: 2000 steps
+    assert big(2000) is None
 
 
 def test_a_class_naming_itself_terminates():
@@ -183,6 +256,7 @@ def test_steps_take_arguments_only_where_smtpd_reads_one():
         ("check_client_a_access", "cidr:/c"), ("reject_rhsbl_helo", "h.example"),
         ("check_policy_service", "")]                       # no argument left to take
     assert split(" a,,b\tc\r\nd ") == ["a", "b", "c", "d"]
+    assert split("aXb, X") == ["aXb", "X"]                  # only blanks and commas
     assert split("x { a { b } c }, y } z") == ["x", "{ a { b } c }", "y", "}", "z"]
 
 
@@ -308,6 +382,11 @@ def test_relay_check_in_classes():
                    "smtpd_restriction_classes = mine\nmine = {{ x }}\n") is True
     assert working("mine, permit",
                    "smtpd_restriction_classes = mine\nmine = {{ x }}\n") is None
+    # warn_if_reject hides only the next restriction from the start-up test
+    assert working("warn_if_reject reject, reject_unauth_destination", "") is True
+    assert working("warn_if_reject reject_unauth_destination", "") is False
+    assert working("warn_if_reject reject, reject_unauth_destination",
+                   "smtpd_restriction_classes = plain\nplain = permit_mynetworks\n") is True
     # a class naming itself ends
     assert working("loop", "smtpd_restriction_classes = loop\nloop = loop\n") is False
     assert working("loop", "smtpd_restriction_classes = loop\nloop = loop, defer\n") is True
@@ -382,6 +461,9 @@ def test_quoted_and_where():
     assert where(relay, config) == "the Postfix default at compatibility_level 3.6"
     old = context("")
     assert where(old.setting("smtpd_relay_restrictions"), old) == \
+        "the Postfix default at compatibility_level 0"
+    empty = context("compatibility_level =\n")
+    assert where(empty.setting("smtpd_relay_restrictions"), empty) == \
         "the Postfix default at compatibility_level 0"
     templated = context("compatibility_level = {{ level }}\n")
     assert where(templated.setting("smtpd_relay_restrictions"), templated) == \
