@@ -26,6 +26,19 @@ def fix(main: str, master: str, policy: FixPolicy = FixPolicy(unsafe=True)):
     return result, {f.rule for f in after}
 
 
+def fix_counting_lints(main: str, master: str):
+    """fix, and how many times the fix loop linted the pair (each trial
+    of the search for a fix's culprits is one)."""
+    calls = []
+
+    def counting(config):
+        calls.append(1)
+        return _lint(config)
+
+    texts = {PAIR.main: main, PAIR.master: master}
+    return fix_pairs([PAIR], texts, counting, FixPolicy(unsafe=True).allows, "3.7"), len(calls)
+
+
 NO_CERTIFICATE_MAIN = (
     "smtpd_tls_security_level = may\n"
     "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, "
@@ -59,21 +72,14 @@ def test_the_one_culprit_among_hundreds_of_fixes_is_found_in_a_few_trials():
               "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
               + "".join(f"  -o smtpd_tls_loglevel = {i % 2}\n  -o foo_{i}=1\n"
                         for i in range(200)))
-    calls = []
-
-    def counting(config):
-        calls.append(1)
-        return _lint(config)
-
-    texts = {PAIR.main: NO_CERTIFICATE_MAIN, PAIR.master: master}
-    result = fix_pairs([PAIR], texts, counting, FixPolicy(unsafe=True).allows, "3.7")
+    result, lints = fix_counting_lints(NO_CERTIFICATE_MAIN, master)
     refused = [m for m in result.messages if "fix not applied" in m]
     assert sorted(m.split(": ")[1] for m in refused) == [   # both would need a certificate
         "submission-tls-not-required", "submissions-service-missing"], refused
     fixed = result.fixed[PAIR.master]
     assert "foo_" not in fixed and " = " not in fixed and "smtpd_tls_security_level" not in fixed
     assert fixed.count("-o smtpd_tls_loglevel=") == 200
-    assert len(calls) < 30, len(calls)   # one trial per fix: over 400
+    assert lints < 30, lints   # one trial per fix: over 400
 
 
 def test_the_culprits_of_hundreds_of_services_are_searched_side_by_side():
@@ -85,20 +91,13 @@ def test_the_culprits_of_hundreds_of_services_are_searched_side_by_side():
                      "  -o smtpd_sasl_auth_enable=yes\n"
                      "  -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
                      for i in range(300))
-    calls = []
-
-    def counting(config):
-        calls.append(1)
-        return _lint(config)
-
-    texts = {PAIR.main: NO_CERTIFICATE_MAIN, PAIR.master: master}
-    result = fix_pairs([PAIR], texts, counting, FixPolicy(unsafe=True).allows, "3.7")
+    result, lints = fix_counting_lints(NO_CERTIFICATE_MAIN, master)
     refused = [m for m in result.messages if "fix not applied" in m]
     assert sum("submission-tls-not-required" in m for m in refused) == 300
     fixed = result.fixed[PAIR.master]
     assert fixed.count("-o smtpd_sender_restrictions=reject_sender_login_mismatch") == 300
     assert "smtpd_tls_security_level" not in fixed
-    assert len(calls) < 40, len(calls)
+    assert lints < 40, lints
 
 
 OBSOLETE_MAIN = ("smtpd_tls_chain_files = /k.pem, /c.pem\n"
