@@ -55,6 +55,72 @@ def test_relational(text, value):
     assert (result.value, list(result.errors)) == (value, [])
 
 
+@pytest.mark.parametrize("text, value", [
+    ("${{2} == {1}}", ""), ("${{1} <= {2}}", "true"), ("${{2} <= {1}}", ""),
+    ("${{a} >= {a}}", "true"), ("${{a} >= {b}}", ""), ("${{a} > {a}}", ""),
+    ("${{b} > {a}}", "true"),
+])
+def test_each_operator_is_its_own_comparison(text, value):
+    """Equal, smaller and larger operands tell every operator from its
+    neighbours (== from >=, <= from >=, > from >=)."""
+    result = expand(text)
+    assert (result.value, list(result.errors)) == (value, [])
+
+
+def test_undecodable_bytes_compare_as_bytes_like_strcmp():
+    """A value read with surrogateescape compares by its bytes: b"\\xff"
+    is above b"\\xef\\xbf\\xbf" (U+FFFF), though the code points order the
+    other way; comparing never raises."""
+    table = {"raw": "\udcff", "high": "\uffff"}
+    assert expand("${{$raw} > {$high} ? {above}}", table).value == "above"
+    assert expand("${{$high} < {$raw} ? {below}}", table).value == "below"
+    assert expand("${{$raw} == {$raw}}", table).value == "true"
+
+
+@pytest.mark.parametrize("text, error", [
+    ("${{3.6} <level {bad}}", "malformed compatibility level syntax: 'bad'"),
+    ("${{worse} <level {3.6}}", "malformed compatibility level syntax: 'worse'"),
+    ("${{3.6} <level {" + "v" * 30 + "}}",
+     "malformed compatibility level syntax: '" + "v" * 24 + "...'"),
+    ("${{99999999999999999999} < {1}}", "mac_exp_eval: bad conversion: '99999999999999999999'"),
+    ("${{1} < {88888888888888888888}}", "mac_exp_eval: bad conversion: '88888888888888888888'"),
+    ("${{" + "9" * 30 + "} == {0}}", "mac_exp_eval: bad conversion: '" + "9" * 24 + "...'"),
+    ("${{a} = {b} ? {x}}",
+     'relational operator "==", "!=", "<", "<=", ">=" or ">" expected at: \'= {b} ? {x}}\''),
+    ("${{a} ==lvl {b}}", "bad operator suffix at: 'lvl {b}}'"),
+    ("${{a} == b ? {t}}", '"{expression}" expected at: \' b ? {t}}\''),
+    ("${{a} ==}", '"{expression}" expected at: \'}\''),
+])
+def test_relational_error_messages(text, error):
+    """The exact message, quoting the offending operand (cut to 24
+    characters) or the text from the error on."""
+    assert expand(text).errors == [error]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("${{a} == {a}}", "true"), ("${{a} == {b}}", ""),
+    ("${{a} == {a}?t}", "t"),                 # the value right after "?"
+    ("${ ?x}", ""),                          # the empty name is never set
+    ("${aXb}", "v"),                         # "X" is a name character, not an operator
+    ("${{$a.$a} == {alpha.alpha}}", "true"),  # an operand of several pieces
+])
+def test_relational_and_test_edge_forms(text, value):
+    result = expand(text, {**TABLE, "aXb": "v"})
+    assert (result.value, list(result.errors)) == (value, [])
+
+
+def test_a_test_records_the_name_it_tests():
+    assert expand("${a?x}${nope:y}").references == {"a", "nope"}
+
+
+@pytest.mark.parametrize("text, error", [
+    ("${a?{x}y}", '":" expected at: \'y}\''),
+    ("${{a} == {a} X}", '"?" or ":" expected at: \'X}\''),
+])
+def test_conditional_error_messages(text, error):
+    assert expand(text).errors == [error]
+
+
 def test_undefined_names_expand_empty_and_are_recorded():
     result = expand("[$nope] [${also}] [$ref_undef]")
     assert result.value == "[] [] []"
@@ -107,6 +173,8 @@ def test_compatibility_key():
     assert compatibility_key("2") == (2, 0, 0)
     assert compatibility_key("3.10.1") == (3, 10, 1)
     assert compatibility_key("x") is None and compatibility_key("1.2.3.4") is None
+    # Trimmed of C blanks only: a no-break space is not one.
+    assert compatibility_key(" 3.6\t") == (3, 6, 0) and compatibility_key("\xa03.6") is None
 
 
 # The expansion fuzz test, with properties of the value: test_model_expand_properties.py.

@@ -50,6 +50,20 @@ def test_missing_equals_is_fatal_but_reading_goes_on():
     assert set(main.definitions()) == {"myorigin", "relayhost"}
 
 
+def test_missing_equals_message_quotes_only_a_name_like_first_word():
+    """Only a word that could be a parameter name (at most 64 name
+    characters, after the line's own blanks only) is quoted."""
+    tail = " (Postfix refuses to read this file)"
+    not_a_name = "missing '=' after attribute name (the line does not start with a parameter name)"
+    assert [e.message for e in errors("myorigin here\n")] == [
+        "missing '=' after attribute name 'myorigin'" + tail]
+    assert [e.message for e in errors("%%% nothing\n")] == [not_a_name + tail]
+    assert [e.message for e in errors("\xa0name here\n")] == [not_a_name + tail]
+    assert [e.message for e in errors("a" * 65 + " x\n")] == [not_a_name + tail]
+    assert [e.message for e in errors("a" * 64 + " x\n")] == [
+        f"missing '=' after attribute name '{'a' * 40}...'" + tail]
+
+
 def test_empty_name_is_fatal():
     (error,) = errors("= value\n")
     assert "missing attribute name" in error.message
@@ -120,3 +134,10 @@ def test_template_lines_make_the_file_templated():
     assert parse_main_cf("{% if x %}\na = b\n{% endif %}\n").templated
     assert parse_main_cf("a = {{ value }}\n").templated
     assert not parse_main_cf("a = inline:{{k=v}}\n").templated
+
+
+def test_invalid_utf8_is_located_on_its_own_line():
+    """The column counts from the last line break before the bad byte."""
+    diagnostics = parse_main_cf(b"a = 1\nb = 2\nc = \xff\n").diagnostics
+    assert [(d.line, d.column, d.code, d.message) for d in diagnostics] == [
+        (3, 5, "parse-error", "file is not valid UTF-8")]

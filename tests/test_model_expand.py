@@ -14,7 +14,9 @@ from linter.postfix.expand import (
     MAX_HEIGHT,
     MAX_INPUT,
     MAX_VALUE,
+    MAX_NESTING,
     Expander,
+    Expansion,
     Session,
     references,
 )
@@ -33,6 +35,22 @@ def nested(levels: int, inner: str = "x") -> str:
 
 # -- the budget ----------------------------------------------------------------
 
+def test_brace_index_is_built_once_per_text_and_bracket():
+    """A long text's index is charged to the budget once, however often it
+    is used; a different text (or bracket) gets its own index."""
+    session = Session(budget=10 * LONG)
+    first = "{" + "x" * LONG + "}"
+    assert session.pairs(first, "{") == {0: LONG + 1}
+    charged = session.remaining
+    assert charged == 10 * LONG - len(first)
+    assert session.pairs(first, "{") == {0: LONG + 1}
+    assert session.remaining == charged
+    second = "(" + "{" + "x" * LONG + "})"
+    assert session.pairs(second, "{") == {1: LONG + 2}
+    assert session.pairs(second, "(") == {0: LONG + 3}
+    assert session.remaining == charged - 2 * len(second)
+
+
 def test_session_budget_is_charged_and_exhausted():
     session = Session(budget=10)
     session.charge(10)
@@ -47,7 +65,9 @@ def test_a_configuration_over_its_budget_fails_with_a_located_error():
     ok = small.expand("$a-$a")
     assert (ok.value, list(ok.errors)) == ("x" * 40 + "-" + "x" * 40, [])
     over = small.expand("$a $a")   # another 81 characters: over the 100
-    assert over.value == "" and "in total" in over.errors[0]
+    assert over.value == "" and over.errors == [
+        "the configuration expands to more than 67,108,864 characters in total "
+        "(smtplint's limit): this value was not expanded"]
     assert not over.known
 
 
@@ -96,7 +116,9 @@ def test_value_over_the_size_limit_is_an_error_not_gigabytes():
     expander = Expander(table.get)
     assert len(expander.expand_name("b12").value) == MAX_VALUE
     over = expander.expand("$b12.")
-    assert over.value == "" and "more than" in over.errors[0] and "smtplint" in over.errors[0]
+    assert over.value == "" and over.errors == [
+        "the value expands to more than 4,194,304 characters (smtplint's limit; Postfix "
+        "would spend minutes or gigabytes on it)"]
     assert expander.expand_name("b11").value == "x" * (MAX_VALUE // 2)
 
 
@@ -132,6 +154,21 @@ def test_nesting_height_limit_through_names():
 def test_text_nested_beyond_smtplint_depth_is_an_error():
     result = expand(nested(MAX_DEPTH + 5))
     assert result.value == "" and f"more than {MAX_DEPTH} nested" in result.errors[0]
+
+
+def test_nesting_messages_are_exact_and_quote_a_bounded_token():
+    """Postfix's limit names the value, cut to 24 characters; smtplint's
+    own depth limit is reached from MAX_DEPTH + 1 levels of text, not one
+    level earlier (the outermost text is at depth 0)."""
+    inner = "y" * 30
+    (error,) = expand(nested(MAX_HEIGHT, inner)).errors
+    assert error == (f"unreasonable macro call nesting (more than {MAX_NESTING} levels) "
+                     f"near '{'y' * 24}...'")
+    (error,) = expand(nested(MAX_DEPTH)).errors
+    assert error == "unreasonable macro call nesting (more than 100 levels) near 'x'"
+    (error,) = expand(nested(MAX_DEPTH + 1)).errors
+    assert error == ("unreasonable macro call nesting: more than 150 nested "
+                     "expansions (smtplint's limit)")
 
 
 def test_name_chain_beyond_smtplint_depth_is_an_error():
@@ -171,6 +208,10 @@ def test_long_loop_message_is_cut_after_eight_names():
     seven = {f"s{i}": f"$s{i + 1}" for i in range(6)} | {"s6": "$s0"}   # 8 in the chain
     (error,) = Expander(seven.get).expand_name("s0").errors
     assert error.endswith("$s5 -> $s6 -> $s0 refers back to itself") and "..." not in error
+    eight = {f"e{i}": f"$e{(i + 1) % 8}" for i in range(8)}   # 9 in the chain
+    (error,) = Expander(eight.get).expand_name("e0").errors
+    assert error == ("unreasonable macro call nesting: $e0 -> $e1 -> $e2 -> $e3 -> $e4 -> "
+                     "$e5 -> $e6 -> $e7 -> ... refers back to itself")
 
 
 # -- a service table and its parent ------------------------------------------------
@@ -220,9 +261,88 @@ def test_a_conditional_on_an_unknown_name_is_unknown():
     assert expander.expand("${missing?{set}:{unset}}").value == "unset"
 
 
+def test_unknown_names_from_a_test_and_a_value_add_up():
+    expander = Expander({"host": "h", "t": "{{ v }}"}.get, unknown_names={"host"})
+    assert expander.expand("${host?x}$t").unknown == {"host", "t"}
+    assert expander.expand_name("t").unknown == {"t"}   # the memo is not changed
+
+
 def test_a_conditional_on_a_template_value_is_unknown():
     result = Expander({"t": "{{ var }}"}.get).expand("${t:{empty}}")
     assert result.value == "" and result.unknown == {"t"}
+
+
+def test_every_nested_branch_and_operand_counts_one_level_of_depth():
+    """The depth limit is the same through ``${x?{...}}``, ``${x:{...}}``
+    and a relational operand: MAX_DEPTH levels expand (or hit Postfix's
+    own limit), one more is smtplint's error."""
+    def otherwise(levels: int) -> str:
+        return "${empty:{" * levels + "x" + "}}" * levels
+
+    def operand(levels: int) -> str:
+        text = "x"
+        for _ in range(levels):
+            text = "${{" + text + "} == {x}}"
+        return text
+
+    too_deep = ("unreasonable macro call nesting: more than 150 nested "
+                "expansions (smtplint's limit)")
+    assert expand(otherwise(MAX_DEPTH)).errors == [
+        "unreasonable macro call nesting (more than 100 levels) near 'x'"]
+    assert expand(otherwise(MAX_DEPTH + 1)).errors == [too_deep]
+    assert list(expand(operand(MAX_DEPTH)).errors) == []
+    assert expand(operand(MAX_DEPTH + 1)).errors == [too_deep]
+
+
+def test_nesting_height_of_tests_and_relational_forms():
+    """A reference is one callback; a taken branch or a "true" adds the
+    height of what it expands, an empty result adds nothing."""
+    heights = {text: expand(text).height for text in (
+        "${empty?{x}}", "${a?{x}}", "${{a} == {a}}", "${{a} == {b}}", "${ ?x}")}
+    assert heights == {"${empty?{x}}": 1, "${a?{x}}": 2, "${{a} == {a}}": 2,
+                       "${{a} == {b}}": 1, "${ ?x}": 1}
+    # An undefined name (or the empty one) is its reference's callback only.
+    assert (expand("$nope").height, expand("${ }").height) == (1, 1)
+
+
+def test_short_texts_are_matched_without_an_index():
+    """Up to 2048 characters after the bracket, matching is a scan: only the
+    joined value is charged to the budget, not an index of the text."""
+    for text, value in (("x" * LONG + "${a}", "x" * LONG + "alpha"),
+                        ("${a}" + "x" * 2045, "alpha" + "x" * 2045)):
+        session = Session(budget=10**6)
+        assert Expander({"a": "alpha"}.get, session=session).expand(text).value == value
+        assert 10**6 - session.remaining == len(value)
+
+
+def test_a_failed_expansion_keeps_the_names_it_met():
+    """An error discards the value, not what was found before it: the
+    undefined, unknown and referenced names (for the rules) and height 0."""
+    expander = Expander({"host": "h"}.get, unknown_names={"host"})
+    result = expander.expand("$nothing ${host?{x}} ${broken")
+    assert result == Expansion("", {"nothing"}, {"host"},
+                               ["truncated macro reference: '${broken'"],
+                               {"nothing", "host"}, 0)
+    clean = Expander({}.get).expand("${")
+    assert clean == Expansion("", set(), set(), ["truncated macro reference: '${'"], set(), 0)
+
+
+def test_error_messages_quote_twenty_characters_near_the_error():
+    """Postfix quotes a value from the error on, cut after 20 characters
+    ("..." only when something was cut)."""
+    exact = "${" + "b" * 18   # 20 characters: shown whole
+    assert expand(exact).errors == [f"truncated macro reference: '{exact}'"]
+    longer = "${" + "b" * 30
+    assert expand(longer).errors == [f"truncated macro reference: '${{{'b' * 18}...'"]
+    assert expand("x $" + "!" * 30).errors == [f"empty macro name: '${'!' * 19}...'"]
+
+
+def test_quoted_text_escapes_only_what_is_not_printable():
+    """Printable text is quoted as it is (accents included); text with a
+    control or bidirectional character is quoted all in ASCII escapes."""
+    assert expand("${é").errors == ["truncated macro reference: '${é'"]
+    assert expand("${é\x00").errors == ["truncated macro reference: '${\\xe9\\x00'"]
+    assert expand("${a\u202e").errors == ["truncated macro reference: '${a\\u202e'"]
 
 
 def test_unbalanced_braces_in_a_parenthesised_test():

@@ -8,6 +8,7 @@ import os
 from linter.files import FileProblem
 from linter.postfix.load import ConfigPaths, load_configuration, pair_for
 from linter.postfix.numbers import LONG_MIN, atoi, strtol
+from linter.postfix import ports
 from linter.postfix.params import parameter_data, service_derived_names
 from linter.postfix.ports import (
     KnownPorts,
@@ -56,6 +57,22 @@ def test_unreadable_files_are_located_errors_and_problems(tmp_path):
     assert again.diagnostics[0] == first
 
 
+def test_an_unreadable_main_cf_is_an_error_and_a_problem_with_one_message(tmp_path):
+    """The same message in the diagnostic and in the problem; the master.cf
+    beside it is still read."""
+    os.mkfifo(tmp_path / "main.cf")
+    (tmp_path / "master.cf").write_text("smtp inet n - y - - smtpd\n")
+    problems: list[FileProblem] = []
+    config = load_configuration(pair_for(str(tmp_path)), problems=problems)
+    assert config.main is None and [s.name for s in config.master.services] == ["smtp"]
+    (error,) = [d for d in config.diagnostics if d.code == "parse-error"]
+    assert (error.path, error.line, error.column, error.severity) == (
+        str(tmp_path / "main.cf"), 1, 1, "error")
+    assert error.message.startswith("not linted: this file")
+    assert [(p.path, p.message) for p in problems] == [(str(tmp_path / "main.cf"),
+                                                       error.message)]
+
+
 def test_load_both_files_and_no_files(tmp_path):
     (tmp_path / "main.cf").write_text("submission_x = 1\n")
     (tmp_path / "master.cf").write_text("smtp inet n - n - - smtpd\n")
@@ -87,6 +104,23 @@ def test_known_tcp_ports_compatibility_mapping():
     assert parse_known_tcp_ports("a=1,,b=2").warnings == ()
 
 
+def test_pair_for_a_bare_file_name_looks_beside_it_in_the_current_directory(tmp_path,
+                                                                            monkeypatch):
+    (tmp_path / "main.cf").write_text("a = 1\n")
+    (tmp_path / "master.cf").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert pair_for("main.cf") == ConfigPaths("main.cf", os.path.join(".", "master.cf"))
+    assert pair_for("master.cf") == ConfigPaths(os.path.join(".", "main.cf"), "master.cf")
+
+
+def test_split_listener_splits_at_the_last_colon_and_the_first_bracket():
+    """Without brackets the port is after the last ":" (an IPv6 host keeps
+    its colons); with them, the host ends at the first "]"."""
+    assert split_listener("::1:smtp") == ("::1", "smtp")
+    assert split_listener("[::1]:25]") == ("::1", "25]")
+    assert split_listener("[::1]:X25") == ("::1", "X25")
+
+
 def test_split_listener():
     assert split_listener("[::1]:587") == ("::1", "587")
     assert split_listener("[FE80::1]") == ("fe80::1", "")
@@ -107,3 +141,45 @@ def test_listener_problems_and_plain_dict_ports():
     assert resolve_port("25", {"25": 99}) == 25
     assert resolve_port("mine", KnownPorts({"mine": "2526"})) == 2526
     assert resolve_port("smtp", {}) == 25
+
+
+def _services_database(tmp_path, monkeypatch, nsswitch: str, services: str) -> None:
+    """nsswitch.conf and /etc/services as the test writes them."""
+    for cached in (ports._services_file, ports._getservbyname):
+        cached.cache_clear()
+    (tmp_path / "nsswitch.conf").write_text(nsswitch)
+    (tmp_path / "services").write_text(services)
+    monkeypatch.setattr(ports, "NSSWITCH", str(tmp_path / "nsswitch.conf"))
+    monkeypatch.setattr(ports, "SERVICES_FILE", str(tmp_path / "services"))
+    monkeypatch.setattr(ports, "SERVICES_DB", str(tmp_path / "no-db"))
+
+
+def test_services_port_reads_the_services_file_and_rejects_what_nss_would(tmp_path,
+                                                                          monkeypatch):
+    """With files only, a name is looked up in the file as written there
+    (X11 included); names getservbyname could not take (not ASCII, blanks,
+    NUL) are no port even when the file lists them."""
+    try:
+        _services_database(tmp_path, monkeypatch, "services: files\n",
+                           "X11 6000/tcp\nsmtplint-only 4321/tcp\nsmtp\u00e9 26/tcp\n")
+        assert ports.services_port("X11") == 6000
+        assert ports.services_port("smtplint-only") == 4321
+        assert ports.services_port("smtp\u00e9") is None
+        assert ports.services_port("smtp\x00") is None and ports.services_port("") is None
+    finally:
+        for cached in (ports._services_file, ports._getservbyname):
+            cached.cache_clear()
+
+
+def test_services_port_asks_getservbyname_when_nss_has_other_sources(tmp_path, monkeypatch):
+    """With another source in nsswitch.conf, the file is not the answer:
+    getservbyname is (smtp is 25 in every services database); a name with
+    a NUL never reaches it."""
+    try:
+        _services_database(tmp_path, monkeypatch, "services: files ldap\n",
+                           "smtplint-only 4321/tcp\n")
+        assert ports.services_port("smtp") == 25
+        assert ports.services_port("smtp\x00") is None
+    finally:
+        for cached in (ports._services_file, ports._getservbyname):
+            cached.cache_clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import requires_postconf
+from limits import assert_no_traceback, python_limited
 from postconf_oracle import ask_postconf, write_pair
 
 from linter.postfix import master_cf as master_module
@@ -61,6 +62,24 @@ def test_messages_say_what_postconf_does_with_the_rest():
     assert messages[4].endswith("postconf -P silently drops it and every later -o")
 
 
+def test_a_detached_value_is_skipped_once():
+    """"= b" after -o a is stepped over, forwards, once (run in a child
+    with a time limit: stepping back would read the -o again forever)."""
+    result = python_limited(
+        "from linter.postfix.master_cf import parse_master_cf\n"
+        "master = parse_master_cf('s inet n - n - - smtpd -o a = b -o x=1\\n')\n"
+        "print([(o.name, o.raw) for o in master.services[0].overrides])\n"
+        "print([(d.column, d.message) for d in master.diagnostics])\n",
+        seconds=20, memory_mb=400)
+    assert_no_traceback(result)
+    overrides, diagnostics = result.out.splitlines()
+    assert overrides == "[('x', '1')]"
+    assert diagnostics == repr([
+        (27, "s/inet: -o 'a' has no '=': smtpd refuses to start, and postconf -P silently "
+             "drops it (write -o name=value without blanks around '=', or -o { name = value "
+             "}); postconf -P also stops at the detached '=' and drops every later -o")])
+
+
 @pytest.mark.parametrize("arguments, overrides, error_column", [
     ("-o a =b -o x=1", [("x", "1")], 27),       # "=b" belongs to the mistake
     ("-o a = b -o x=1", [("x", "1")], 27),      # "= b" too
@@ -77,6 +96,35 @@ def test_detached_values_after_a_name_without_equals(arguments, overrides, error
     (error,) = master.diagnostics
     assert (error.code, error.line, error.column) == ("master-option-syntax", 1, error_column)
     assert "has no '='" in error.message
+
+
+def test_option_names_and_values_are_trimmed_of_c_blanks_only():
+    """Postfix trims " \\t\\r\\n\\f\\v" around -o names and values; a no-break
+    space (U+00A0) is not one of them and stays, braced or not."""
+    for arguments, expected in (("-o a=\xa0b\xa0", ("a", "\xa0b\xa0")),
+                                ("-o \xa0a=b", ("\xa0a", "b")),
+                                ("-o {\xa0a=b}", ("\xa0a", "b"))):
+        (entry,) = parse_master_cf(f"s inet n - n - - smtpd {arguments}\n").services
+        assert [(o.name, o.raw) for o in entry.overrides] == [expected], arguments
+
+
+def test_missing_fields_read_as_empty():
+    (entry,) = parse_master_cf("s inet n\n").services
+    assert not entry.valid
+    assert [entry.field_value(name) for name in ("type", "private", "unpriv", "command")] == [
+        "inet", "n", "", ""]
+
+
+def test_a_word_after_a_malformed_option_with_equals_is_a_stray_argument():
+    """-o =x has its '=': the "=y" after it is not its detached value but
+    a stray argument; the later -o is read (and hidden from postconf -P)."""
+    master = parse_master_cf("s inet n - n - - smtpd -o =x =y -o a=1\n")
+    assert [(o.name, o.raw, o.postconf_visible) for o in master.services[0].overrides] == [
+        ("a", "1", False)]
+    assert [(d.column, d.message) for d in master.diagnostics] == [
+        (27, "s/inet: -o '=x' has no valid parameter name: smtpd refuses to start"),
+        (30, "s/inet: stray argument '=y': smtpd refuses to start, and postconf -P "
+             "silently drops it and every later -o")]
 
 
 def test_detached_value_in_an_equals_option_is_a_stray_argument():

@@ -109,6 +109,13 @@ def test_tls_mode_as_smtpd_derives_it(options, mode):
     assert view(config, "submission").tls == mode
 
 
+def test_tls_mode_of_an_unknown_wrappermode_is_unknown():
+    """${t?{yes}} is "yes" only if the template value t is set: unknown."""
+    config = configure("t = {{ v }}\nsmtpd_tls_wrappermode = ${t?{yes}}\n", SMTP)
+    assert view(config, "smtp").value("smtpd_tls_wrappermode") == "yes"
+    assert view(config, "smtp").tls is None
+
+
 def test_tls_level_from_main_cf_and_legacy_fallback():
     config = configure("smtpd_tls_security_level =\nsmtpd_use_tls = yes\n")
     assert view(config, "smtp").tls == "optional"
@@ -182,16 +189,60 @@ def test_duplicates_per_canonical_listener():
     assert "port 587" in next(d.message for d in config.diagnostics if d.line == 3)
 
 
+def test_bracketed_inet_interfaces_address_is_the_socket_of_a_hostless_entry():
+    """inet_interfaces = [::1] is the address ::1 (brackets dropped): a bare
+    2525 entry and [::1]:2525 are one socket. A token that is not an
+    address (X127.0.0.1X) leaves the socket unknown: no duplicate."""
+    master = "2525 inet n - y - - smtpd\n[::1]:2525 inet n - y - - smtpd\n"
+    config = configure("inet_interfaces = [::1]\n", master)
+    assert [(d.line, d.severity, d.message) for d in config.diagnostics
+            if d.code == "duplicate-service"] == [
+        (2, "error", "[::1]:2525/inet and 2525/inet (master.cf:1) both listen on port 2525: "
+                     "master starts both, and each connection reaches either one at random")]
+    other = configure("inet_interfaces = X127.0.0.1X\n",
+                      "2525 inet n - y - - smtpd\n127.0.0.1:2525 inet n - y - - smtpd\n")
+    assert [d for d in other.diagnostics if d.code == "duplicate-service"] == []
+
+
 def test_entries_in_different_template_branches_are_not_duplicates():
     config = configure("", "{% if postscreen %}\nsmtp inet n - y - 1 postscreen\n"
                            "{% else %}\nsmtp inet n - y - - smtpd\n{% endif %}\n")
     assert [d for d in config.diagnostics if d.code == "duplicate-service"] == []
 
 
-@pytest.mark.parametrize("level, chroot", [("0", "y"), ("1", "n"), ("3.6", "n")])
+@pytest.mark.parametrize("level, chroot", [("0", "y"), ("1", "n"), ("3.6", "n"),
+                                           ("junk", "y")])   # unreadable: level 0
 def test_chroot_dash_depends_on_compatibility_level(level, chroot):
     config = configure(f"compatibility_level = {level}\n", "smtp inet n - - - - smtpd\n")
     assert view(config, "smtp").field("chroot") == chroot
+
+
+def test_derived_myhostname_depends_on_a_service_mydomain_written_one_does_not():
+    """The machine's name without a dot is completed with mydomain: a
+    service's -o mydomain changes its $myhostname. A written myhostname
+    refers to nothing."""
+    derived = configure("mydomain = example.org\nx = $myhostname\n",
+                        "smtp inet n - y - - smtpd -o mydomain=svc.org\n",
+                        host_values={HOSTNAME: "host"})
+    assert (derived.context.value("x"), view(derived, "smtp").value("x")) == (
+        "host.example.org", "host.svc.org")
+    assert derived.context.setting("x").expansion.references == {"myhostname", "mydomain"}
+    written = configure("myhostname = mail.example.org\nx = $myhostname\n",
+                        host_values={HOSTNAME: "host"})
+    assert written.context.setting("myhostname").expansion.references == set()
+    assert written.context.setting("x").expansion.references == {"myhostname"}
+
+
+def test_a_dash_in_a_field_without_a_default_stays_a_dash():
+    config = configure("", SMTP + "x unix - - n - - -\n")
+    assert (view(config, "x").field("command"), view(config, "x").field("private")) == ("-", "y")
+
+
+def test_smtpd_services_are_computed_once():
+    config = configure("", SMTP + "pickup unix n - y 60 1 pickup\n")
+    smtpd = config.smtpd_services()
+    assert [v.service.name for v in smtpd] == ["smtp"]
+    assert config.smtpd_services() is smtpd
 
 
 def test_field_defaults():

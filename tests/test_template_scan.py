@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from limits import assert_no_traceback, python_limited
 
-from linter.postfix.template import has_placeholder
+from linter.postfix.template import has_placeholder, is_control_line
 
 # The expression the scanner replaced (quadratic on repeated "{{", "{%", "<%").
 REFERENCE = re.compile(
@@ -45,3 +45,12 @@ def test_repeated_openers_take_linear_time(unit):
         seconds=15, memory_mb=400)
     assert_no_traceback(result)
     assert result.code == 0, result.err
+
+
+def test_a_placeholder_line_is_control_only_when_nothing_follows_its_first_end():
+    """``{{ a }} b }}``: the placeholder ends at the first "}}"; the words
+    after it are an entry the template fills in, not template text."""
+    assert is_control_line("{{ a }}") and is_control_line("  %{x}  ")
+    assert not is_control_line("{{ a }} b }}")
+    assert not is_control_line("%{x} inet n - y - - smtpd {y}")
+    assert is_control_line("{{ unterminated")
