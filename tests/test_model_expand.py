@@ -66,9 +66,10 @@ def test_a_configuration_over_its_budget_fails_with_a_located_error():
     assert (ok.value, list(ok.errors)) == ("x" * 40 + "-" + "x" * 40, [])
     over = small.expand("$a $a")   # another 81 characters: over the 100
     assert over.value == "" and over.errors == [
-        "the configuration expands to more than 67,108,864 characters in total "
+        "the configuration expands to more than 100 characters in total "
         "(smtplint's limit): this value was not expanded"]
     assert not over.known
+    assert Session().budget == 64 * 1024 * 1024   # the message names 67,108,864
 
 
 # -- long texts ------------------------------------------------------------------

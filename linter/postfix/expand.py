@@ -91,6 +91,7 @@ class Session:
     the brace-matching indexes of long texts."""
 
     def __init__(self, budget: int = DEFAULT_BUDGET):
+        self.budget = budget
         self.remaining = budget
         self._pairs: dict[tuple[str, str], dict[int, int]] = {}
 
@@ -98,7 +99,7 @@ class Session:
         self.remaining -= characters
         if self.remaining < 0:
             raise MacroError("the configuration expands to more than "
-                             f"{DEFAULT_BUDGET:,} characters in total (smtplint's limit): "
+                             f"{self.budget:,} characters in total (smtplint's limit): "
                              "this value was not expanded")
 
     def pairs(self, text: str, opening: str) -> dict[int, int]:
