@@ -356,3 +356,30 @@ def test_unbalanced_braces_in_a_parenthesised_test():
 def test_references_skip_doubled_dollars_but_not_what_follows():
     assert references("$$a $$$b ${ c } $( d ) $$") == ["b", "c", "d"]
     assert references("no refs") == []
+
+
+def test_the_input_limit_message_and_a_reference_at_the_start():
+    """A "$" at index 0 counts as a reference (find() >= 0), and the error
+    names the limit exactly."""
+    assert expand("$a" + "x" * MAX_INPUT).errors == [
+        "the value is longer than 1,048,576 characters and holds $ references "
+        "(smtplint's limit): not expanded"]
+
+
+def test_the_input_limit_measures_the_region_not_its_end_offset():
+    """A short region deep in a long text is within the limit: its length
+    is end - start, however far into the text it starts."""
+    result = expand("x" * (MAX_INPUT - 10) + "${a?{$a}}")
+    assert (result.value, result.errors) == ("x" * (MAX_INPUT - 10) + "alpha", ())
+
+
+def test_an_empty_text_has_no_height():
+    """Nothing to parse is no mac_parse callback: height 0, and an empty
+    branch adds nothing to its reference's height."""
+    assert expand("").height == 0
+    assert expand("${a?{}}").height == 1
+
+
+def test_a_name_starting_with_x_is_a_plain_reference():
+    """Only "{" and "(" open a bracketed reference."""
+    assert expand("$X ${X}", {"X": "y"}).value == "y y"

@@ -383,3 +383,16 @@ def test_malformed_compatibility_level_is_an_error_in_main_cf_and_in_o(tmp_path,
     if not valid:
         assert any(d.message.startswith("submission/inet: -o compatibility_level = ")
                    for d in config.diagnostics)
+
+
+def test_a_service_shares_its_parents_setting_unless_it_writes_a_dependency():
+    """show keeps one copy of a shared setting: a service that writes a name
+    the value depends on has its own; main.cf's context shares nothing."""
+    config = configure("smtpd_banner = hi $sub\nsub = a\n",
+                       SMTP + "submission inet n - y - - smtpd -o sub=b\n")
+    smtp, submission = view(config, "smtp"), view(config, "submission")
+    assert (smtp.value("smtpd_banner"), submission.value("smtpd_banner")) == ("hi a", "hi b")
+    assert smtp.context.shares("smtpd_banner") is True
+    assert submission.context.shares("smtpd_banner") is False
+    assert config.context.shares("smtpd_banner") is False
+    assert config.context.shares("myorigin") is False
